@@ -1,0 +1,72 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace FedLab.Engine.Models;
+
+/// <summary>
+/// A linear layer (parameters named <c>weight</c> and <c>bias</c>, as in the checkpoint) that can carry a LoRA
+/// adapter. Adapter parameters follow PEFT's names: <c>lora_A.weight</c> [r, in] and <c>lora_B.weight</c> [out, r].
+/// </summary>
+public sealed class AdaptableLinear : nn.Module<Tensor, Tensor>
+{
+#pragma warning disable IDE1006 // field names are checkpoint keys
+    private readonly Parameter weight;
+    private readonly Parameter bias;
+    private Linear? lora_A;
+    private Linear? lora_B;
+    private Dropout? lora_dropout;
+#pragma warning restore IDE1006
+    private double _scaling;
+
+    public AdaptableLinear(long inFeatures, long outFeatures, Device device) : base(nameof(AdaptableLinear))
+    {
+        InFeatures = inFeatures;
+        OutFeatures = outFeatures;
+        weight = new Parameter(empty(outFeatures, inFeatures, device: device));
+        bias = new Parameter(zeros(outFeatures, device: device));
+        RegisterComponents();
+        // Same default initialisation as torch.nn.Linear, so random-init test models are well scaled.
+        nn.init.kaiming_uniform_(weight, Math.Sqrt(5));
+        using (no_grad())
+        {
+            double bound = 1.0 / Math.Sqrt(inFeatures);
+            bias.uniform_(-bound, bound);
+        }
+    }
+
+    public long InFeatures { get; }
+    public long OutFeatures { get; }
+    public bool HasAdapter => lora_A is not null;
+    public Parameter Weight => weight;
+    public Parameter Bias => bias;
+
+    public void AddAdapter(LoraOptions options, Device device)
+    {
+        if (HasAdapter)
+        {
+            throw new InvalidOperationException("adapter already added");
+        }
+        lora_A = nn.Linear(InFeatures, options.Rank, hasBias: false, device: device);
+        lora_B = nn.Linear(options.Rank, OutFeatures, hasBias: false, device: device);
+        lora_dropout = nn.Dropout(options.Dropout);
+        nn.init.kaiming_uniform_(lora_A.weight!, Math.Sqrt(5));
+        nn.init.zeros_(lora_B.weight!);
+        _scaling = options.Scaling;
+        register_module("lora_A", lora_A);
+        register_module("lora_B", lora_B);
+        register_module("lora_dropout", lora_dropout);
+    }
+
+    public override Tensor forward(Tensor input)
+    {
+        var output = nn.functional.linear(input, weight, bias);
+        if (lora_A is null)
+        {
+            return output;
+        }
+        using var down = lora_A.forward(lora_dropout!.forward(input));
+        using var up = lora_B!.forward(down);
+        return output.add_(up, _scaling);
+    }
+}

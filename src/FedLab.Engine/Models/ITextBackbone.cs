@@ -1,0 +1,30 @@
+using static TorchSharp.torch;
+
+namespace FedLab.Engine.Models;
+
+/// <summary>
+/// The one seam between model families and the frameworks: embed tokens, run a contiguous range of blocks,
+/// and list the linear layers LoRA can adapt. Splitting the model at layer c is Embed + RunLayers(0, c) on
+/// one side and RunLayers(c, L) + head on the other, so split learning needs nothing family-specific.
+/// A decoder-only family (Llama, Qwen2, GPT-2) implements the same members with a causal attention bias.
+/// </summary>
+public interface ITextBackbone
+{
+    EncoderConfig Config { get; }
+
+    int NumLayers { get; }
+
+    int HiddenSize { get; }
+
+    /// <summary>[batch, tokens] int64 ids to [batch, tokens, hidden].</summary>
+    Tensor Embed(Tensor inputIds);
+
+    /// <summary>Additive attention bias [batch, 1, 1, tokens] from a [batch, tokens] 0/1 mask.</summary>
+    Tensor AttentionBias(Tensor attentionMask, ScalarType dtype);
+
+    /// <summary>Runs blocks <paramref name="fromLayer"/> (inclusive) to <paramref name="toLayer"/> (exclusive).</summary>
+    Tensor RunLayers(Tensor hidden, Tensor attentionBias, int fromLayer, int toLayer);
+
+    /// <summary>The adaptable linear layers of block <paramref name="layer"/>, with their LoRA target kind.</summary>
+    IEnumerable<(LoraTargets Target, AdaptableLinear Linear)> LinearsOf(int layer);
+}
