@@ -67,8 +67,9 @@ public static class SafeTensors
         int position = 8 + padded;
         foreach (var (_, tensor, _, size) in entries)
         {
-            using var cpu = tensor.detach().cpu().contiguous();
-            cpu.bytes.CopyTo(result.AsSpan(position, size));
+            // detach/cpu/contiguous may each make a new handle: free them all with the scope.
+            using var scope = NewDisposeScope();
+            tensor.detach().cpu().contiguous().bytes.CopyTo(result.AsSpan(position, size));
             position += size;
         }
         return result;

@@ -1,0 +1,15 @@
+using FedLab.Engine.Models;
+
+namespace FedLab.Engine.Federation;
+
+/// <summary>Where the engine finds models and bundled data, and how many CPU threads libtorch uses.</summary>
+public sealed record EngineOptions
+{
+    public ModelStore Models { get; init; } = new();
+
+    /// <summary>Folder of the bundled datasets; null = the data/ folder beside the binaries.</summary>
+    public string? DataDirectory { get; init; }
+
+    /// <summary>libtorch intra-op threads; 0 = one per core.</summary>
+    public int Threads { get; init; }
+}

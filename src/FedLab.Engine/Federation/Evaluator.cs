@@ -1,0 +1,63 @@
+using FedLab.Engine.Runs;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FedLab.Engine.Federation;
+
+/// <summary>Accuracy, macro-F1 and mean cross-entropy of the run's model on a labelled split.</summary>
+public static class Evaluator
+{
+    public static EvalMetrics Evaluate(RunEnvironment env, TokenizedSet set, CancellationToken ct)
+    {
+        int classes = env.Dataset.NumClasses;
+        var confusion = new long[classes, classes];
+        double lossSum = 0;
+        int batchSize = env.Spec.Training.EvalBatchSize;
+        env.Model.eval();
+        using (no_grad())
+        {
+            var indices = new int[batchSize];
+            for (int start = 0; start < set.Count; start += batchSize)
+            {
+                ct.ThrowIfCancellationRequested();
+                int n = Math.Min(batchSize, set.Count - start);
+                for (int i = 0; i < n; i++)
+                {
+                    indices[i] = start + i;
+                }
+                using var scope = NewDisposeScope();
+                var batch = set.MakeBatch(indices.AsSpan(0, n), env.Device);
+                var logits = env.Model.forward(batch.InputIds, batch.AttentionMask);
+                lossSum += nn.functional.cross_entropy(logits, batch.Labels, reduction: nn.Reduction.Sum).item<float>();
+                var predicted = logits.argmax(1).cpu().data<long>().ToArray();
+                for (int i = 0; i < n; i++)
+                {
+                    confusion[set.Labels[start + i], predicted[i]]++;
+                }
+            }
+        }
+        env.Model.train();
+        return FromConfusion(confusion, lossSum, set.Count);
+    }
+
+    public static EvalMetrics FromConfusion(long[,] confusion, double lossSum, int count)
+    {
+        int classes = confusion.GetLength(0);
+        long correct = 0;
+        double f1Sum = 0;
+        for (int c = 0; c < classes; c++)
+        {
+            correct += confusion[c, c];
+            long predicted = 0, actual = 0;
+            for (int k = 0; k < classes; k++)
+            {
+                predicted += confusion[k, c];
+                actual += confusion[c, k];
+            }
+            double precision = predicted == 0 ? 0 : (double)confusion[c, c] / predicted;
+            double recall = actual == 0 ? 0 : (double)confusion[c, c] / actual;
+            f1Sum += precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
+        }
+        return new EvalMetrics((double)correct / count, f1Sum / classes, lossSum / count, count);
+    }
+}

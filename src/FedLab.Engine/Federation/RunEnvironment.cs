@@ -1,0 +1,180 @@
+using FedLab.Engine.Datasets;
+using FedLab.Engine.Models;
+using FedLab.Engine.Runs;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace FedLab.Engine.Federation;
+
+/// <summary>
+/// Everything one run shares: the device, the tokenised splits, the client partition, and ONE model whose
+/// frozen base all simulated clients use. Clients swap their trainable state in and out of it.
+/// </summary>
+public sealed class RunEnvironment : IDisposable
+{
+    private RunEnvironment(RunSpec spec, Device device, ModelInfo model, TextDataset dataset, TokenizedSet train, TokenizedSet test,
+        TokenizedSet @public, ClientPartition partition, SequenceClassifier classifier, LoraOptions? lora, FineTuneMode mode)
+    {
+        Spec = spec;
+        Device = device;
+        ModelInfo = model;
+        Dataset = dataset;
+        Train = train;
+        Test = test;
+        Public = @public;
+        Partition = partition;
+        Model = classifier;
+        Lora = lora;
+        Mode = mode;
+        Trainable = classifier.SetTrainable(mode);
+        Flops = new FlopModel(classifier.Backbone.Config, dataset.NumClasses, mode, lora);
+    }
+
+    public RunSpec Spec { get; }
+    public Device Device { get; }
+    public ModelInfo ModelInfo { get; }
+    public TextDataset Dataset { get; }
+    public TokenizedSet Train { get; }
+    public TokenizedSet Test { get; }
+    public TokenizedSet Public { get; }
+    public ClientPartition Partition { get; }
+    public SequenceClassifier Model { get; }
+    public LoraOptions? Lora { get; }
+    public FineTuneMode Mode { get; }
+    public IReadOnlyList<(string Name, Parameter Parameter)> Trainable { get; }
+    public FlopModel Flops { get; }
+
+    public static Device ResolveDevice(string requested) => requested switch
+    {
+        "cpu" => CPU,
+        "cuda" => CUDA,
+        _ => cuda.is_available() ? CUDA : CPU,
+    };
+
+    /// <summary>Loads data and model for a validated spec. Dataset file problems surface as <see cref="RunSpecException"/>.</summary>
+    public static RunEnvironment Create(RunSpec spec, EngineOptions options)
+    {
+        if (options.Threads > 0)
+        {
+            set_num_threads(options.Threads);
+        }
+        var device = ResolveDevice(spec.Device);
+        var info = ModelCatalog.Get(spec.Model);
+        TextDataset dataset;
+        try
+        {
+            dataset = DatasetCatalog.Load(spec.Dataset.Name, options.DataDirectory);
+        }
+        catch (DatasetFormatException ex)
+        {
+            throw new RunSpecException([new SpecError("dataset.name", ex.Message)]);
+        }
+        var tokenizer = options.Models.LoadTokenizer(info);
+        var trainExamples = Subset(dataset.Train, spec.Dataset.TrainLimit, SeedMix.Derive(spec.Seed, 11));
+        var testExamples = Subset(dataset.Test, spec.Dataset.TestLimit, SeedMix.Derive(spec.Seed, 12));
+        if (trainExamples.Count < spec.Partition.Clients)
+        {
+            throw new RunSpecException([new SpecError("partition.clients", $"the dataset has {trainExamples.Count} training examples, fewer than {spec.Partition.Clients} clients")]);
+        }
+        if (testExamples.Count == 0)
+        {
+            throw new RunSpecException([new SpecError("dataset.name", "the dataset has no test examples")]);
+        }
+        var train = Tokenize(tokenizer, trainExamples, spec.Dataset.MaxTokens, sortByLength: false);
+        // Evaluation order does not change metrics; sorting by length minimises padding.
+        var test = Tokenize(tokenizer, testExamples, spec.Dataset.MaxTokens, sortByLength: true);
+        var @public = Tokenize(tokenizer, dataset.Public, spec.Dataset.MaxTokens, sortByLength: true);
+
+        var partition = Partitioner.Split(train.Labels, dataset.NumClasses, spec.Partition.Clients, spec.Partition.Kind switch
+        {
+            PartitionMethod.Iid => PartitionKind.Iid,
+            PartitionMethod.Dirichlet => PartitionKind.Dirichlet,
+            _ => PartitionKind.Shards,
+        }, spec.Partition.Alpha, spec.Partition.ShardsPerClient, spec.Seed);
+
+        // Model construction draws LoRA and head initialisations from torch's generator: seed it first.
+        random.manual_seed(SeedMix.Derive(spec.Seed, 13));
+        var mode = spec.FineTune.Mode switch
+        {
+            FineTuneKind.Full => FineTuneMode.Full,
+            FineTuneKind.HeadOnly => FineTuneMode.HeadOnly,
+            _ => FineTuneMode.Lora,
+        };
+        var backbone = options.Models.CreateBackbone(info, spec.Training.Dropout, device);
+        var model = new SequenceClassifier(backbone, dataset.NumClasses, device);
+        LoraOptions? lora = null;
+        if (mode == FineTuneMode.Lora)
+        {
+            lora = new LoraOptions(spec.FineTune.Lora.Rank, spec.FineTune.Lora.Alpha, spec.FineTune.Lora.Dropout, ParseTargets(spec.FineTune.Lora.Targets));
+            model.AddLora(lora, device);
+        }
+        return new RunEnvironment(spec, device, info, dataset, train, test, @public, partition, model, lora, mode);
+    }
+
+    public static LoraTargets ParseTargets(IEnumerable<string> names)
+    {
+        var targets = LoraTargets.None;
+        foreach (var name in names)
+        {
+            targets |= name switch
+            {
+                "query" => LoraTargets.Query,
+                "key" => LoraTargets.Key,
+                "value" => LoraTargets.Value,
+                "output" => LoraTargets.AttentionOutput,
+                "ffn" => LoraTargets.FeedForward,
+                _ => throw new ArgumentException($"unknown LoRA target '{name}'"),
+            };
+        }
+        return targets;
+    }
+
+    public RunInfo Describe()
+    {
+        long total = Model.parameters().Sum(p => p.numel());
+        long trainable = Trainable.Sum(p => p.Parameter.numel());
+        return new RunInfo(
+            Device.type == DeviceType.CUDA ? "cuda" : "cpu",
+            ModelInfo.DisplayName,
+            total,
+            trainable,
+            trainable * sizeof(float),
+            Train.Count,
+            Test.Count,
+            Public.Count,
+            Dataset.ClassNames,
+            Partition.LabelHistograms,
+            EngineVersion.Current);
+    }
+
+    private static IReadOnlyList<TextExample> Subset(IReadOnlyList<TextExample> examples, int? limit, long seed)
+    {
+        if (limit is not int n || n >= examples.Count)
+        {
+            return examples;
+        }
+        var order = Enumerable.Range(0, examples.Count).ToArray();
+        new Random(unchecked((int)seed)).Shuffle(order);
+        return order.Take(n).Order().Select(i => examples[i]).ToList();
+    }
+
+    private static TokenizedSet Tokenize(TextTokenizer tokenizer, IReadOnlyList<TextExample> examples, int maxTokens, bool sortByLength)
+    {
+        var ids = new int[examples.Count][];
+        for (int i = 0; i < examples.Count; i++)
+        {
+            ids[i] = tokenizer.Encode(examples[i].Text, maxTokens);
+        }
+        var labels = examples.Select(e => e.Label).ToArray();
+        if (sortByLength)
+        {
+            var order = Enumerable.Range(0, ids.Length).OrderBy(i => ids[i].Length).ThenBy(i => i).ToArray();
+            ids = order.Select(i => ids[i]).ToArray();
+            labels = order.Select(i => labels[i]).ToArray();
+        }
+        return new TokenizedSet(ids, labels, tokenizer.PadId);
+    }
+
+    public void Dispose() => Model.Dispose();
+}

@@ -1,0 +1,60 @@
+using FedLab.Engine.Federation;
+using FedLab.Engine.Runs;
+using static TorchSharp.torch;
+
+namespace FedLab.Engine.Frameworks.FedLlm;
+
+/// <summary>
+/// Applies the averaged client update to the global state. With Δ = average − global:
+/// none (FedAvg): global ← average;
+/// FedAvgM: v ← β·v + Δ, global ← global + η·v;
+/// FedAdam (Reddi et al., 2021): m ← β1·m + (1−β1)·Δ, v ← β2·v + (1−β2)·Δ², global ← global + η·m / (√v + τ).
+/// </summary>
+public sealed class ServerOptimizer(FedLlmOptions options) : IDisposable
+{
+    private TrainableState? _m;
+    private TrainableState? _v;
+
+    public void Apply(TrainableState global, TrainableState average)
+    {
+        using var _ = no_grad();
+        if (options.ServerOptimizer == ServerOptimizerKind.None)
+        {
+            for (int i = 0; i < global.Tensors.Count; i++)
+            {
+                global.Tensors[i].Value.copy_(average.Tensors[i].Value);
+            }
+            return;
+        }
+        _m ??= TrainableState.ZerosLike(global);
+        if (options.ServerOptimizer == ServerOptimizerKind.Adam)
+        {
+            _v ??= TrainableState.ZerosLike(global);
+        }
+        for (int i = 0; i < global.Tensors.Count; i++)
+        {
+            using var scope = NewDisposeScope();
+            var g = global.Tensors[i].Value;
+            var delta = average.Tensors[i].Value - g;
+            var m = _m.Tensors[i].Value;
+            if (options.ServerOptimizer == ServerOptimizerKind.AvgM)
+            {
+                m.mul_(options.ServerMomentum).add_(delta);
+                g.add_(m, options.ServerLearningRate);
+            }
+            else
+            {
+                var v = _v!.Tensors[i].Value;
+                m.mul_(options.ServerMomentum).add_(delta, 1 - options.ServerMomentum);
+                v.mul_(options.ServerBeta2).addcmul_(delta, delta, 1 - options.ServerBeta2);
+                g.addcdiv_(m, v.sqrt().add_(options.ServerEpsilon), options.ServerLearningRate);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _m?.Dispose();
+        _v?.Dispose();
+    }
+}

@@ -1,0 +1,87 @@
+namespace FedLab.Engine.Runs;
+
+/// <summary>What travels, by kind. Bytes are the lengths of the payloads the engine really serialised.</summary>
+public enum PayloadKind
+{
+    Parameters,
+    Logits,
+    Activations,
+    ActivationGradients,
+    Labels,
+}
+
+/// <summary>Accuracy, macro-F1 and mean cross-entropy of a model on the test split.</summary>
+public sealed record EvalMetrics(double Accuracy, double MacroF1, double Loss, int Examples);
+
+/// <summary>One client's work in one round.</summary>
+public sealed record ClientRoundMetrics(
+    int Round,
+    int ClientId,
+    int Examples,
+    int Steps,
+    double TrainLoss,
+    long BytesDown,
+    long BytesUp,
+    IReadOnlyDictionary<PayloadKind, long> BytesDownByKind,
+    IReadOnlyDictionary<PayloadKind, long> BytesUpByKind,
+    double Flops,
+    double Seconds,
+    double? Accuracy = null);
+
+/// <summary>
+/// One round, after aggregation and evaluation of the global model. Round 0 is the evaluation before
+/// training (no clients, no bytes). Byte and FLOP totals are sums over the round's clients.
+/// </summary>
+public sealed record RoundMetrics(
+    int Round,
+    EvalMetrics Global,
+    int Clients,
+    long BytesDown,
+    long BytesUp,
+    IReadOnlyDictionary<PayloadKind, long> BytesDownByKind,
+    IReadOnlyDictionary<PayloadKind, long> BytesUpByKind,
+    double ClientFlops,
+    double ClientSeconds,
+    double ServerSeconds,
+    double EvalSeconds,
+    double WallSeconds,
+    double? TrainLoss);
+
+/// <summary>Facts about a run fixed at start: where it runs and what it trains.</summary>
+public sealed record RunInfo(
+    string Device,
+    string ModelDisplayName,
+    long TotalParameters,
+    long TrainableParameters,
+    long TrainableStateBytes,
+    int TrainExamples,
+    int TestExamples,
+    int PublicExamples,
+    IReadOnlyList<string> ClassNames,
+    IReadOnlyList<int[]> ClientLabelHistograms,
+    string EngineVersion);
+
+/// <summary>A finished run: its info, every round, and every client round.</summary>
+public sealed record RunResult(
+    Guid RunId,
+    RunSpec Spec,
+    RunInfo Info,
+    RunStatus Status,
+    IReadOnlyList<RoundMetrics> Rounds,
+    IReadOnlyList<ClientRoundMetrics> ClientRounds,
+    string? Error,
+    double WallSeconds)
+{
+    public double BestAccuracy => Rounds.Count == 0 ? 0 : Rounds.Max(r => r.Global.Accuracy);
+    public double FinalAccuracy => Rounds.Count == 0 ? 0 : Rounds[^1].Global.Accuracy;
+}
+
+public enum RunStatus
+{
+    Queued,
+    Running,
+    Finished,
+    Failed,
+    Cancelled,
+    Interrupted,
+}

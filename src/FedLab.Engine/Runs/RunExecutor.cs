@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using FedLab.Engine.Federation;
+using FedLab.Engine.Frameworks;
+using FedLab.Engine.Frameworks.Centralized;
+using FedLab.Engine.Frameworks.FedLlm;
+using static TorchSharp.torch;
+
+namespace FedLab.Engine.Runs;
+
+/// <summary>
+/// Executes one run on ONE thread (TorchSharp dispose scopes are per thread; nothing inside awaits):
+/// validate, load, evaluate round 0, then rounds of the chosen framework, reporting events as it goes.
+/// An invalid spec throws <see cref="RunSpecException"/> before any event; a failure after start is reported
+/// as <see cref="RunFailed"/>; cancellation (checked between batches) as <see cref="RunCancelled"/>.
+/// </summary>
+public sealed class RunExecutor(EngineOptions options, TimeProvider? time = null)
+{
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
+    /// <summary>Runs on a new dedicated thread and completes when the run ends.</summary>
+    public Task<RunResult> StartOnDedicatedThread(Guid runId, RunSpec spec, IRunEventSink sink, CancellationToken ct)
+    {
+        var completion = new TaskCompletionSource<RunResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                completion.SetResult(Execute(runId, spec, sink, ct));
+            }
+            catch (Exception ex)
+            {
+                completion.SetException(ex);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = $"fedlab-run-{runId:N}",
+        };
+        thread.Start();
+        return completion.Task;
+    }
+
+    public RunResult Execute(Guid runId, RunSpec spec, IRunEventSink sink, CancellationToken ct)
+    {
+        var errors = new RunSpecValidator().Validate(spec);
+        if (errors.Count > 0)
+        {
+            throw new RunSpecException(errors);
+        }
+        var wall = Stopwatch.StartNew();
+        using var env = RunEnvironment.Create(spec, options);
+        var info = env.Describe();
+        var rounds = new List<RoundMetrics>();
+        var clientRounds = new List<ClientRoundMetrics>();
+        sink.Publish(new RunStarted(runId, _time.GetUtcNow(), spec, info));
+        try
+        {
+            using var algorithm = CreateAlgorithm(env);
+            var evalClock = Stopwatch.StartNew();
+            var initial = algorithm.Evaluate(ct);
+            var none = new Dictionary<PayloadKind, long>();
+            var zero = new RoundMetrics(0, initial, 0, 0, 0, none, none, 0, 0, 0, evalClock.Elapsed.TotalSeconds, evalClock.Elapsed.TotalSeconds, null);
+            rounds.Add(zero);
+            sink.Publish(new RoundFinished(runId, _time.GetUtcNow(), zero, spec.Training.Rounds));
+
+            for (int round = 1; round <= spec.Training.Rounds; round++)
+            {
+                var roundClock = Stopwatch.StartNew();
+                var clients = ClientSampler.Sample(spec.Partition.Clients, spec.Training.ClientFraction, spec.Seed, round);
+                var outcome = algorithm.RunRound(round, clients, m =>
+                {
+                    clientRounds.Add(m);
+                    sink.Publish(new ClientRoundFinished(runId, _time.GetUtcNow(), m));
+                }, ct);
+                evalClock.Restart();
+                var global = algorithm.Evaluate(ct);
+                double evalSeconds = evalClock.Elapsed.TotalSeconds;
+                var metrics = Summarise(round, global, outcome, evalSeconds, roundClock.Elapsed.TotalSeconds);
+                rounds.Add(metrics);
+                sink.Publish(new RoundFinished(runId, _time.GetUtcNow(), metrics, spec.Training.Rounds));
+            }
+            var result = new RunResult(runId, spec, info, RunStatus.Finished, rounds, clientRounds, null, wall.Elapsed.TotalSeconds);
+            sink.Publish(new RunFinished(runId, _time.GetUtcNow(), result.BestAccuracy, result.FinalAccuracy, result.WallSeconds));
+            return result;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            sink.Publish(new RunCancelled(runId, _time.GetUtcNow(), rounds.Count - 1));
+            return new RunResult(runId, spec, info, RunStatus.Cancelled, rounds, clientRounds, null, wall.Elapsed.TotalSeconds);
+        }
+        catch (Exception ex) when (ex is not RunSpecException)
+        {
+            sink.Publish(new RunFailed(runId, _time.GetUtcNow(), ex.Message));
+            return new RunResult(runId, spec, info, RunStatus.Failed, rounds, clientRounds, ex.Message, wall.Elapsed.TotalSeconds);
+        }
+    }
+
+    private static IFederatedAlgorithm CreateAlgorithm(RunEnvironment env) => env.Spec.Framework switch
+    {
+        FrameworkKind.FedLlm => new FedLlmAlgorithm(env),
+        FrameworkKind.Centralized => new CentralizedAlgorithm(env),
+        _ => throw new NotSupportedException($"framework {env.Spec.Framework} is not supported"),
+    };
+
+    private static RoundMetrics Summarise(int round, EvalMetrics global, RoundOutcome outcome, double evalSeconds, double wallSeconds)
+    {
+        var c = outcome.Clients;
+        return new RoundMetrics(
+            round,
+            global,
+            c.Count,
+            c.Sum(m => m.BytesDown),
+            c.Sum(m => m.BytesUp),
+            TrafficMeter.Sum(c.Select(m => m.BytesDownByKind)),
+            TrafficMeter.Sum(c.Select(m => m.BytesUpByKind)),
+            c.Sum(m => m.Flops),
+            c.Sum(m => m.Seconds),
+            outcome.ServerSeconds,
+            evalSeconds,
+            wallSeconds,
+            c.Count == 0 ? null : c.Sum(m => m.TrainLoss * m.Examples) / Math.Max(1, c.Sum(m => m.Examples)));
+    }
+}

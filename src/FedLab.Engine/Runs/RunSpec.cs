@@ -1,0 +1,173 @@
+using System.Text.Json.Serialization;
+
+namespace FedLab.Engine.Runs;
+
+/// <summary>
+/// Everything a run needs, in one validated record that the UI, the REST API and the CLI all share.
+/// Serialises to the JSON the examples/ folder holds; <see cref="RunSpecJson"/> parses it strictly and
+/// <see cref="RunSpecValidator"/> checks every field at once.
+/// </summary>
+public sealed record RunSpec
+{
+    /// <summary>A label for people; not an identifier.</summary>
+    public string Name { get; init; } = "run";
+
+    /// <summary>A model id from the catalog: minilm-l6 (default), arctic-xs, tiny.</summary>
+    public required string Model { get; init; }
+
+    public required DatasetSpec Dataset { get; init; }
+
+    public required PartitionSpec Partition { get; init; }
+
+    public required FrameworkKind Framework { get; init; }
+
+    /// <summary>FedLLM options (server aggregation, FedProx); used when <see cref="Framework"/> is fedllm.</summary>
+    public FedLlmOptions FedLlm { get; init; } = new();
+
+    public FineTuneSpec FineTune { get; init; } = new();
+
+    public required TrainingSpec Training { get; init; }
+
+    public required int Seed { get; init; }
+
+    /// <summary>auto (CUDA when TorchSharp reports it, else CPU), cpu or cuda.</summary>
+    public string Device { get; init; } = "auto";
+}
+
+public sealed record DatasetSpec
+{
+    /// <summary>A bundled dataset (spam, fortunes) or a path to a CSV/JSONL file with text and label.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Tokens per example including [CLS] and [SEP].</summary>
+    public int MaxTokens { get; init; } = 64;
+
+    /// <summary>Use at most this many training examples (a seeded, stratified subset); null = all.</summary>
+    public int? TrainLimit { get; init; }
+
+    /// <summary>Evaluate on at most this many test examples (seeded, stratified); null = all.</summary>
+    public int? TestLimit { get; init; }
+}
+
+public sealed record PartitionSpec
+{
+    public required PartitionMethod Kind { get; init; }
+
+    public required int Clients { get; init; }
+
+    /// <summary>Dirichlet concentration: smaller is more label skew.</summary>
+    public double Alpha { get; init; } = 0.5;
+
+    /// <summary>Shards per client (each client then holds about this many labels).</summary>
+    public int ShardsPerClient { get; init; } = 2;
+}
+
+public enum PartitionMethod
+{
+    [JsonStringEnumMemberName("iid")]
+    Iid,
+    [JsonStringEnumMemberName("dirichlet")]
+    Dirichlet,
+    [JsonStringEnumMemberName("shards")]
+    Shards,
+}
+
+public enum FrameworkKind
+{
+    /// <summary>Clients upload parameters or adapters; the server averages them.</summary>
+    [JsonStringEnumMemberName("fedllm")]
+    FedLlm,
+
+    /// <summary>One party trains on all training data with the same step budget: the reference.</summary>
+    [JsonStringEnumMemberName("centralized")]
+    Centralized,
+}
+
+public sealed record FineTuneSpec
+{
+    public FineTuneKind Mode { get; init; } = FineTuneKind.Lora;
+
+    public LoraSpec Lora { get; init; } = new();
+}
+
+public enum FineTuneKind
+{
+    [JsonStringEnumMemberName("lora")]
+    Lora,
+    [JsonStringEnumMemberName("full")]
+    Full,
+    [JsonStringEnumMemberName("head-only")]
+    HeadOnly,
+}
+
+public sealed record LoraSpec
+{
+    public int Rank { get; init; } = 8;
+
+    public double Alpha { get; init; } = 16;
+
+    public double Dropout { get; init; } = 0.05;
+
+    /// <summary>Any of query, key, value, output (attention output), ffn (both feed-forward linears).</summary>
+    public IReadOnlyList<string> Targets { get; init; } = ["query", "value"];
+}
+
+public sealed record TrainingSpec
+{
+    public required int Rounds { get; init; }
+
+    /// <summary>Fraction of clients sampled each round (at least one client is always sampled).</summary>
+    public double ClientFraction { get; init; } = 1.0;
+
+    /// <summary>Optimizer steps per client per round. Exactly one of LocalSteps and LocalEpochs is set.</summary>
+    public int? LocalSteps { get; init; }
+
+    /// <summary>Passes over the client's data per round.</summary>
+    public double? LocalEpochs { get; init; }
+
+    public int BatchSize { get; init; } = 16;
+
+    /// <summary>AdamW learning rate on the client.</summary>
+    public double LearningRate { get; init; } = 1e-3;
+
+    public double WeightDecay { get; init; } = 0.01;
+
+    /// <summary>Dropout inside the encoder while training (BERT uses 0.1).</summary>
+    public double Dropout { get; init; } = 0.1;
+
+    public int EvalBatchSize { get; init; } = 64;
+}
+
+public enum ServerOptimizerKind
+{
+    /// <summary>Plain weighted average (FedAvg).</summary>
+    [JsonStringEnumMemberName("none")]
+    None,
+
+    /// <summary>FedAvgM: server momentum on the averaged update.</summary>
+    [JsonStringEnumMemberName("avgm")]
+    AvgM,
+
+    /// <summary>FedAdam (Reddi et al. 2021): Adam on the averaged update.</summary>
+    [JsonStringEnumMemberName("adam")]
+    Adam,
+}
+
+public sealed record FedLlmOptions
+{
+    /// <summary>FedProx proximal term weight mu (0 = FedAvg).</summary>
+    public double ProxMu { get; init; }
+
+    public ServerOptimizerKind ServerOptimizer { get; init; } = ServerOptimizerKind.None;
+
+    public double ServerLearningRate { get; init; } = 1.0;
+
+    /// <summary>FedAvgM momentum, or FedAdam's beta1.</summary>
+    public double ServerMomentum { get; init; } = 0.9;
+
+    /// <summary>FedAdam's beta2.</summary>
+    public double ServerBeta2 { get; init; } = 0.99;
+
+    /// <summary>FedAdam's adaptivity tau.</summary>
+    public double ServerEpsilon { get; init; } = 1e-3;
+}

@@ -1,0 +1,111 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace FedLab.Engine.Runs;
+
+/// <summary>
+/// Strict JSON for run specs. Unlike ASP.NET's web defaults, a number given as a string, a duplicate key,
+/// an unknown field, a missing required field or a null where a value is needed is an error naming the field.
+/// </summary>
+public static class RunSpecJson
+{
+    public static JsonSerializerOptions Options { get; } = CreateOptions();
+
+    public static JsonSerializerOptions CreateOptions()
+    {
+        var options = new JsonSerializerOptions
+        {
+            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+            UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+            NumberHandling = JsonNumberHandling.Strict,
+            AllowDuplicateProperties = false,
+            RespectNullableAnnotations = true,
+            RespectRequiredConstructorParameters = true,
+            PropertyNameCaseInsensitive = false,
+            ReadCommentHandling = JsonCommentHandling.Skip,
+            AllowTrailingCommas = false,
+            WriteIndented = true,
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        };
+        options.Converters.Add(new JsonStringEnumConverter(namingPolicy: null, allowIntegerValues: false));
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+
+    public static string Serialize(RunSpec spec) => JsonSerializer.Serialize(spec, Options);
+
+    /// <summary>Parses and validates; throws <see cref="RunSpecException"/> listing every problem.</summary>
+    public static RunSpec ParseAndValidate(string json, RunSpecValidator? validator = null)
+    {
+        var spec = Parse(json);
+        var errors = (validator ?? new RunSpecValidator()).Validate(spec);
+        return errors.Count == 0 ? spec : throw new RunSpecException(errors);
+    }
+
+    /// <summary>Parses strictly; throws <see cref="RunSpecException"/> with the field that is wrong.</summary>
+    public static RunSpec Parse(string json)
+    {
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            throw new RunSpecException([new SpecError("$", "the spec is empty")]);
+        }
+        try
+        {
+            return JsonSerializer.Deserialize<RunSpec>(json, Options)
+                ?? throw new RunSpecException([new SpecError("$", "the spec is null")]);
+        }
+        catch (JsonException ex)
+        {
+            throw new RunSpecException([Describe(ex)]);
+        }
+    }
+
+    private static SpecError Describe(JsonException ex)
+    {
+        var field = FieldFromPath(ex.Path);
+        var message = ex.Message;
+        // System.Text.Json appends "Path: $.x | LineNumber: n | BytePositionInLine: m." — keep the first part
+        // and say where in plain words.
+        int cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        if (cut > 0)
+        {
+            message = message[..cut];
+        }
+        if (message.Contains("missing required properties", StringComparison.Ordinal))
+        {
+            int start = message.IndexOf("including: ", StringComparison.Ordinal);
+            var names = start >= 0 ? message[(start + "including: ".Length)..].TrimEnd('.') : "";
+            message = $"missing required field(s): {names.Replace("'", "", StringComparison.Ordinal)}";
+        }
+        else if (message.Contains("could not be mapped", StringComparison.Ordinal))
+        {
+            message = "unknown field";
+        }
+        else if (message.Contains("Duplicate", StringComparison.OrdinalIgnoreCase))
+        {
+            message = "duplicate field";
+        }
+        else if (message.Contains("could not be converted", StringComparison.Ordinal))
+        {
+            message = "wrong type or value (numbers must be JSON numbers, enums one of the documented names)";
+        }
+        else if (message.Contains("null", StringComparison.OrdinalIgnoreCase) && message.Contains("non-nullable", StringComparison.OrdinalIgnoreCase))
+        {
+            message = "must not be null";
+        }
+        if (ex.LineNumber is long line)
+        {
+            message += $" (line {line + 1})";
+        }
+        return new SpecError(field, message);
+    }
+
+    private static string FieldFromPath(string? path)
+    {
+        if (string.IsNullOrEmpty(path) || path == "$")
+        {
+            return "$";
+        }
+        return path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
+    }
+}

@@ -1,0 +1,133 @@
+using System.Globalization;
+using FedLab.Engine.Datasets;
+using FedLab.Engine.Models;
+
+namespace FedLab.Engine.Runs;
+
+/// <summary>
+/// The one validation every way in (form, REST, CLI, hub) goes through. Returns every problem at once,
+/// per field, in plain words; an empty list means the spec can start.
+/// </summary>
+public sealed class RunSpecValidator
+{
+    public const int MaxClients = 1000;
+    public const int MaxRounds = 10_000;
+    public static readonly IReadOnlyList<string> LoraTargetNames = ["query", "key", "value", "output", "ffn"];
+
+    private readonly Func<bool> _cudaAvailable;
+
+    public RunSpecValidator(Func<bool>? cudaAvailable = null)
+    {
+        _cudaAvailable = cudaAvailable ?? (() => TorchSharp.torch.cuda.is_available());
+    }
+
+    public IReadOnlyList<SpecError> Validate(RunSpec spec)
+    {
+        var errors = new List<SpecError>();
+        void Check(bool ok, string field, string message)
+        {
+            if (!ok)
+            {
+                errors.Add(new SpecError(field, message));
+            }
+        }
+        void Range(double value, double min, double max, string field) =>
+            Check(value >= min && value <= max, field, $"must be between {F(min)} and {F(max)}, got {F(value)}");
+
+        Check(!string.IsNullOrWhiteSpace(spec.Name) && spec.Name.Length <= 200, "name", "must be 1 to 200 characters");
+        Check(ModelCatalog.Find(spec.Model) is not null, "model", $"unknown model '{spec.Model}'; known models: {string.Join(", ", ModelCatalog.Ids)}");
+
+        ValidateDataset(spec, Check, Range);
+
+        var p = spec.Partition;
+        Range(p.Clients, 1, MaxClients, "partition.clients");
+        if (p.Kind == PartitionMethod.Dirichlet)
+        {
+            Check(p.Alpha > 0 && p.Alpha <= 1e6, "partition.alpha", $"must be greater than 0 and at most 1000000, got {F(p.Alpha)}");
+        }
+        if (p.Kind == PartitionMethod.Shards)
+        {
+            Range(p.ShardsPerClient, 1, 100, "partition.shardsPerClient");
+        }
+
+        Check(Enum.IsDefined(spec.Framework), "framework", "must be fedllm or centralized");
+        if (spec.Framework == FrameworkKind.FedLlm)
+        {
+            var f = spec.FedLlm;
+            Range(f.ProxMu, 0, 100, "fedLlm.proxMu");
+            Check(f.ServerLearningRate > 0 && f.ServerLearningRate <= 100, "fedLlm.serverLearningRate", $"must be greater than 0 and at most 100, got {F(f.ServerLearningRate)}");
+            Check(f.ServerMomentum >= 0 && f.ServerMomentum < 1, "fedLlm.serverMomentum", $"must be at least 0 and below 1, got {F(f.ServerMomentum)}");
+            Check(f.ServerBeta2 >= 0 && f.ServerBeta2 < 1, "fedLlm.serverBeta2", $"must be at least 0 and below 1, got {F(f.ServerBeta2)}");
+            Check(f.ServerEpsilon > 0 && f.ServerEpsilon <= 1, "fedLlm.serverEpsilon", $"must be greater than 0 and at most 1, got {F(f.ServerEpsilon)}");
+        }
+
+        if (spec.FineTune.Mode == FineTuneKind.Lora)
+        {
+            var l = spec.FineTune.Lora;
+            Range(l.Rank, 1, 256, "fineTune.lora.rank");
+            Check(l.Alpha > 0 && l.Alpha <= 10_000, "fineTune.lora.alpha", $"must be greater than 0 and at most 10000, got {F(l.Alpha)}");
+            Check(l.Dropout >= 0 && l.Dropout < 1, "fineTune.lora.dropout", $"must be at least 0 and below 1, got {F(l.Dropout)}");
+            Check(l.Targets.Count > 0, "fineTune.lora.targets", $"must name at least one of {string.Join(", ", LoraTargetNames)}");
+            foreach (var target in l.Targets.Where(t => !LoraTargetNames.Contains(t)))
+            {
+                errors.Add(new SpecError("fineTune.lora.targets", $"unknown target '{target}'; use {string.Join(", ", LoraTargetNames)}"));
+            }
+            Check(l.Targets.Distinct().Count() == l.Targets.Count, "fineTune.lora.targets", "lists a target twice");
+        }
+
+        var t = spec.Training;
+        Range(t.Rounds, 1, MaxRounds, "training.rounds");
+        Check(t.ClientFraction > 0 && t.ClientFraction <= 1, "training.clientFraction", $"must be greater than 0 and at most 1, got {F(t.ClientFraction)}");
+        Check(t.LocalSteps is null != t.LocalEpochs is null, "training.localSteps", "set exactly one of localSteps and localEpochs");
+        if (t.LocalSteps is int steps)
+        {
+            Range(steps, 1, 100_000, "training.localSteps");
+        }
+        if (t.LocalEpochs is double epochs)
+        {
+            Check(epochs > 0 && epochs <= 100, "training.localEpochs", $"must be greater than 0 and at most 100, got {F(epochs)}");
+        }
+        Range(t.BatchSize, 1, 1024, "training.batchSize");
+        Check(t.LearningRate > 0 && t.LearningRate <= 1, "training.learningRate", $"must be greater than 0 and at most 1, got {F(t.LearningRate)}");
+        Range(t.WeightDecay, 0, 1, "training.weightDecay");
+        Check(t.Dropout >= 0 && t.Dropout < 1, "training.dropout", $"must be at least 0 and below 1, got {F(t.Dropout)}");
+        Range(t.EvalBatchSize, 1, 4096, "training.evalBatchSize");
+
+        Check(spec.Seed >= 0, "seed", $"must be 0 or more, got {spec.Seed}");
+        Check(spec.Device is "auto" or "cpu" or "cuda", "device", $"must be auto, cpu or cuda, got '{spec.Device}'");
+        if (spec.Device == "cuda")
+        {
+            Check(_cudaAvailable(), "device", "cuda was requested but TorchSharp reports no CUDA device (build with -p:FedLabTorchBackend=cuda on a GPU machine)");
+        }
+        return errors;
+    }
+
+    private static void ValidateDataset(RunSpec spec, Action<bool, string, string> check, Action<double, double, double, string> range)
+    {
+        var d = spec.Dataset;
+        if (string.IsNullOrWhiteSpace(d.Name))
+        {
+            check(false, "dataset.name", "must name a bundled dataset (" + string.Join(", ", DatasetCatalog.BundledNames) + ") or a .csv/.jsonl file");
+        }
+        else if (!DatasetCatalog.IsBundled(d.Name))
+        {
+            var ext = Path.GetExtension(d.Name).ToLowerInvariant();
+            check(ext is ".csv" or ".jsonl", "dataset.name", $"unknown dataset '{d.Name}'; use a bundled dataset ({string.Join(", ", DatasetCatalog.BundledNames)}) or a path to a .csv or .jsonl file");
+            if (ext is ".csv" or ".jsonl")
+            {
+                check(File.Exists(d.Name), "dataset.name", $"file '{d.Name}' does not exist");
+            }
+        }
+        range(d.MaxTokens, 8, 512, "dataset.maxTokens");
+        if (d.TrainLimit is int train)
+        {
+            check(train >= spec.Partition.Clients, "dataset.trainLimit", $"must be at least the number of clients ({spec.Partition.Clients}), got {train}");
+        }
+        if (d.TestLimit is int test)
+        {
+            check(test >= 1, "dataset.testLimit", $"must be at least 1, got {test}");
+        }
+    }
+
+    private static string F(double value) => value.ToString("G", CultureInfo.InvariantCulture);
+}

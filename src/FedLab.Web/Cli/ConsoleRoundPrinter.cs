@@ -1,0 +1,43 @@
+using System.Globalization;
+using FedLab.Engine.Runs;
+
+namespace FedLab.Web.Cli;
+
+/// <summary>Prints one line per round (and the run's start and end) as events arrive.</summary>
+internal sealed class ConsoleRoundPrinter(TextWriter output, string? label = null) : IRunEventSink
+{
+    private long _bytesUp;
+    private long _bytesDown;
+
+    public void Publish(RunEvent runEvent)
+    {
+        var prefix = label is null ? "" : $"[{label}] ";
+        switch (runEvent)
+        {
+            case RunStarted s:
+                output.WriteLine(Invariant($"{prefix}{s.Spec.Framework.ToString().ToLowerInvariant()} on {s.Info.ModelDisplayName}, {s.Info.Device}; {s.Info.TrainableParameters:N0} of {s.Info.TotalParameters:N0} parameters train; {s.Info.TrainExamples} train / {s.Info.TestExamples} test examples, {s.Spec.Partition.Clients} clients"));
+                break;
+            case RoundFinished r:
+                var m = r.Metrics;
+                _bytesUp += m.BytesUp;
+                _bytesDown += m.BytesDown;
+                output.WriteLine(Invariant(
+                    $"{prefix}round {m.Round,3}/{r.TotalRounds}  acc {m.Global.Accuracy:F4}  f1 {m.Global.MacroF1:F4}  loss {m.Global.Loss:F4}  up {Mb(m.BytesUp),8:F3} MB  down {Mb(m.BytesDown),8:F3} MB  client {m.ClientFlops / 1e12,7:F3} TFLOP  {m.WallSeconds,6:F1} s"));
+                break;
+            case RunFinished f:
+                output.WriteLine(Invariant($"{prefix}finished: best acc {f.BestAccuracy:F4}, final acc {f.FinalAccuracy:F4}, {Mb(_bytesUp):F2} MB up, {Mb(_bytesDown):F2} MB down, {f.WallSeconds:F1} s"));
+                break;
+            case RunCancelled c:
+                output.WriteLine($"{prefix}cancelled after {c.CompletedRounds} completed round(s)");
+                break;
+            case RunFailed e:
+                output.WriteLine($"{prefix}failed: {e.Error}");
+                break;
+        }
+        output.Flush();
+    }
+
+    private static double Mb(long bytes) => bytes / 1_000_000.0;
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

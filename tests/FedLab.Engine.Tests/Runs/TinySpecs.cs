@@ -1,0 +1,25 @@
+using FedLab.Engine.Federation;
+using FedLab.Engine.Runs;
+
+namespace FedLab.Engine.Tests.Runs;
+
+/// <summary>Small, fast specs on the tiny random model and bundled data.</summary>
+internal static class TinySpecs
+{
+    public static EngineOptions Engine { get; } = new() { Models = TestModels.Store };
+
+    public static RunSpec FedLlm(int clients = 3, int rounds = 2, FineTuneKind mode = FineTuneKind.Lora, int seed = 5) => new()
+    {
+        Name = "tiny",
+        Model = "tiny",
+        Dataset = new DatasetSpec { Name = "spam", MaxTokens = 24, TrainLimit = 120, TestLimit = 40 },
+        Partition = new PartitionSpec { Kind = PartitionMethod.Dirichlet, Clients = clients, Alpha = 1.0 },
+        Framework = FrameworkKind.FedLlm,
+        FineTune = new FineTuneSpec { Mode = mode, Lora = new LoraSpec { Rank = 2, Alpha = 4, Targets = ["query", "value"] } },
+        Training = new TrainingSpec { Rounds = rounds, LocalSteps = 2, BatchSize = 8, LearningRate = 0.01, EvalBatchSize = 20 },
+        Seed = seed,
+    };
+
+    public static RunResult Run(RunSpec spec, IRunEventSink? sink = null, CancellationToken ct = default) =>
+        new RunExecutor(Engine).Execute(Guid.NewGuid(), spec, sink ?? new RecordingSink(), ct);
+}
