@@ -1,0 +1,190 @@
+using System.Text;
+
+namespace FedLab.Engine.Datasets;
+
+/// <summary>
+/// RFC 4180 CSV: comma separated, fields optionally in double quotes, quoted fields may hold commas, doubled
+/// quotes and line breaks. Needs a header row with <c>text</c> and <c>label</c> (any case, any order, extra
+/// columns ignored) and optionally <c>split</c>. Blank lines are skipped.
+/// </summary>
+internal sealed class CsvRowReader
+{
+    private const int NoPeek = -2;
+    private readonly TextReader _reader;
+    private int _line = 1;
+    private int _peeked = NoPeek;
+
+    public CsvRowReader(TextReader reader) => _reader = reader;
+
+    public IEnumerable<LabelledRow> Rows()
+    {
+        if (PeekRaw() == '\uFEFF')
+        {
+            ReadRaw(); // a BOM the caller's reader did not strip
+        }
+        var header = NextNonBlank() ?? throw new DatasetFormatException("file is empty");
+        int columns = header.Fields.Count;
+        int text = Column(header, "text", required: true);
+        int label = Column(header, "label", required: true);
+        int split = Column(header, "split", required: false);
+
+        bool any = false;
+        while (NextNonBlank() is { } record)
+        {
+            any = true;
+            if (record.Fields.Count != columns)
+            {
+                throw new DatasetFormatException($"expected {columns} columns, found {record.Fields.Count}", record.Line);
+            }
+            string labelText = RowValues.Label(record.Fields[label], record.Line);
+            yield return new LabelledRow(
+                record.Line,
+                RowValues.Text(record.Fields[text], record.Line),
+                labelText,
+                RowValues.Integer(labelText),
+                split < 0 ? null : RowValues.Split(record.Fields[split], record.Line));
+        }
+        if (!any)
+        {
+            throw new DatasetFormatException("file has a header but no rows");
+        }
+    }
+
+    private static int Column(CsvRecord header, string name, bool required)
+    {
+        int found = -1;
+        for (int i = 0; i < header.Fields.Count; i++)
+        {
+            if (!string.Equals(header.Fields[i].Trim(), name, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+            if (found >= 0)
+            {
+                throw new DatasetFormatException($"duplicate column '{name}' in the header", header.Line);
+            }
+            found = i;
+        }
+        if (found < 0 && required)
+        {
+            throw new DatasetFormatException($"missing column '{name}' in the header (found: {string.Join(", ", header.Fields)})", header.Line);
+        }
+        return found;
+    }
+
+    private CsvRecord? NextNonBlank()
+    {
+        while (NextRecord() is { } record)
+        {
+            if (!record.Blank)
+            {
+                return record;
+            }
+        }
+        return null;
+    }
+
+    private CsvRecord? NextRecord()
+    {
+        int startLine = _line;
+        int c = Read();
+        if (c == -1)
+        {
+            return null;
+        }
+        if (c == '\n')
+        {
+            return new CsvRecord(startLine, [], Blank: true);
+        }
+        var fields = new List<string>();
+        var field = new StringBuilder();
+        while (true)
+        {
+            if (c == '"')
+            {
+                while (true)
+                {
+                    c = Read();
+                    if (c == -1)
+                    {
+                        throw new DatasetFormatException("unterminated quoted field", startLine);
+                    }
+                    if (c == '"')
+                    {
+                        if (PeekRaw() != '"')
+                        {
+                            break;
+                        }
+                        ReadRaw(); // "" inside quotes is one quote
+                    }
+                    field.Append((char)c);
+                }
+                c = Read();
+                if (c != ',' && c != '\n' && c != -1)
+                {
+                    throw new DatasetFormatException($"unexpected character '{(char)c}' after a closing quote", _line);
+                }
+            }
+            else
+            {
+                while (c != ',' && c != '\n' && c != -1)
+                {
+                    if (c == '"')
+                    {
+                        throw new DatasetFormatException("quote inside an unquoted field (quote the whole field and double the inner quotes)", _line);
+                    }
+                    field.Append((char)c);
+                    c = Read();
+                }
+            }
+            fields.Add(field.ToString());
+            field.Clear();
+            if (c != ',')
+            {
+                return new CsvRecord(startLine, fields, Blank: false);
+            }
+            c = Read();
+        }
+    }
+
+    /// <summary>Next character with CRLF and lone CR folded into '\n'; counts lines.</summary>
+    private int Read()
+    {
+        int c = ReadRaw();
+        if (c == '\r')
+        {
+            if (PeekRaw() == '\n')
+            {
+                ReadRaw();
+            }
+            c = '\n';
+        }
+        if (c == '\n')
+        {
+            _line++;
+        }
+        return c;
+    }
+
+    private int ReadRaw()
+    {
+        if (_peeked != NoPeek)
+        {
+            int p = _peeked;
+            _peeked = NoPeek;
+            return p;
+        }
+        return _reader.Read();
+    }
+
+    private int PeekRaw()
+    {
+        if (_peeked == NoPeek)
+        {
+            _peeked = _reader.Read();
+        }
+        return _peeked;
+    }
+
+    private sealed record CsvRecord(int Line, List<string> Fields, bool Blank);
+}
