@@ -1,4 +1,6 @@
 using FedLab.Engine.Runs;
+using FedLab.Engine.Serialization;
+using static TorchSharp.torch;
 
 namespace FedLab.Engine.Frameworks;
 
@@ -14,6 +16,16 @@ public interface IFederatedAlgorithm : IDisposable
 
     /// <summary>Evaluates the current global model on the test split.</summary>
     EvalMetrics Evaluate(CancellationToken ct);
+
+    /// <summary>
+    /// Everything the framework carries from one round to the next (global state, server optimizer moments,
+    /// per-client states it keeps), by unique name. Saved after every round; with the run seed this is enough
+    /// to continue bit-identically, because all randomness derives from (seed, round, client).
+    /// </summary>
+    IEnumerable<KeyValuePair<string, Tensor>> CheckpointState();
+
+    /// <summary>Restores what <see cref="CheckpointState"/> saved, into a freshly created framework.</summary>
+    void RestoreState(SafeTensorsFile state);
 }
 
 /// <summary>What a round produced besides the per-client metrics already reported.</summary>

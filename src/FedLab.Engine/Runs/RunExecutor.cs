@@ -12,20 +12,23 @@ namespace FedLab.Engine.Runs;
 /// validate, load, evaluate round 0, then rounds of the chosen framework, reporting events as it goes.
 /// An invalid spec throws <see cref="RunSpecException"/> before any event; a failure after start is reported
 /// as <see cref="RunFailed"/>; cancellation (checked between batches) as <see cref="RunCancelled"/>.
+/// With a checkpoint folder it saves the framework's state after every round; resuming from such a file
+/// continues with the next round (round 0 is not repeated) and, on CPU, ends with the same metrics as an
+/// uninterrupted run. The result of a resumed execution holds the rounds it ran itself.
 /// </summary>
 public sealed class RunExecutor(EngineOptions options, TimeProvider? time = null)
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     /// <summary>Runs on a new dedicated thread and completes when the run ends.</summary>
-    public Task<RunResult> StartOnDedicatedThread(Guid runId, RunSpec spec, IRunEventSink sink, CancellationToken ct)
+    public Task<RunResult> StartOnDedicatedThread(Guid runId, RunSpec spec, IRunEventSink sink, CancellationToken ct, RunOptions? runOptions = null)
     {
         var completion = new TaskCompletionSource<RunResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
         {
             try
             {
-                completion.SetResult(Execute(runId, spec, sink, ct));
+                completion.SetResult(Execute(runId, spec, sink, ct, runOptions));
             }
             catch (Exception ex)
             {
@@ -40,8 +43,9 @@ public sealed class RunExecutor(EngineOptions options, TimeProvider? time = null
         return completion.Task;
     }
 
-    public RunResult Execute(Guid runId, RunSpec spec, IRunEventSink sink, CancellationToken ct)
+    public RunResult Execute(Guid runId, RunSpec spec, IRunEventSink sink, CancellationToken ct, RunOptions? runOptions = null)
     {
+        runOptions ??= new RunOptions();
         var errors = new RunSpecValidator().Validate(spec);
         if (errors.Count > 0)
         {
@@ -52,18 +56,35 @@ public sealed class RunExecutor(EngineOptions options, TimeProvider? time = null
         var info = env.Describe();
         var rounds = new List<RoundMetrics>();
         var clientRounds = new List<ClientRoundMetrics>();
-        sink.Publish(new RunStarted(runId, _time.GetUtcNow(), spec, info));
+        using var algorithm = CreateAlgorithm(env);
+        int completed = 0;
+        if (runOptions.ResumeFrom is string resumePath)
+        {
+            var (round, state) = RunCheckpoint.Load(resumePath, runId, spec);
+            using (state)
+            {
+                algorithm.RestoreState(state);
+            }
+            completed = round;
+        }
+        string? Checkpoint(int round) => runOptions.CheckpointDirectory is string dir
+            ? RunCheckpoint.Save(dir, runId, round, spec, algorithm.CheckpointState())
+            : null;
+
+        sink.Publish(new RunStarted(runId, _time.GetUtcNow(), spec, info, completed == 0 ? 0 : completed + 1));
         try
         {
-            using var algorithm = CreateAlgorithm(env);
             var evalClock = Stopwatch.StartNew();
-            var initial = algorithm.Evaluate(ct);
-            var none = new Dictionary<PayloadKind, long>();
-            var zero = new RoundMetrics(0, initial, 0, 0, 0, none, none, 0, 0, 0, evalClock.Elapsed.TotalSeconds, evalClock.Elapsed.TotalSeconds, null);
-            rounds.Add(zero);
-            sink.Publish(new RoundFinished(runId, _time.GetUtcNow(), zero, spec.Training.Rounds));
+            if (completed == 0)
+            {
+                var initial = algorithm.Evaluate(ct);
+                var none = new Dictionary<PayloadKind, long>();
+                var zero = new RoundMetrics(0, initial, 0, 0, 0, none, none, 0, 0, 0, evalClock.Elapsed.TotalSeconds, evalClock.Elapsed.TotalSeconds, null);
+                rounds.Add(zero);
+                sink.Publish(new RoundFinished(runId, _time.GetUtcNow(), zero, spec.Training.Rounds, Checkpoint(0)));
+            }
 
-            for (int round = 1; round <= spec.Training.Rounds; round++)
+            for (int round = completed + 1; round <= spec.Training.Rounds; round++)
             {
                 var roundClock = Stopwatch.StartNew();
                 var clients = ClientSampler.Sample(spec.Partition.Clients, spec.Training.ClientFraction, spec.Seed, round);
@@ -77,7 +98,7 @@ public sealed class RunExecutor(EngineOptions options, TimeProvider? time = null
                 double evalSeconds = evalClock.Elapsed.TotalSeconds;
                 var metrics = Summarise(round, global, outcome, evalSeconds, roundClock.Elapsed.TotalSeconds);
                 rounds.Add(metrics);
-                sink.Publish(new RoundFinished(runId, _time.GetUtcNow(), metrics, spec.Training.Rounds));
+                sink.Publish(new RoundFinished(runId, _time.GetUtcNow(), metrics, spec.Training.Rounds, Checkpoint(round)));
             }
             var result = new RunResult(runId, spec, info, RunStatus.Finished, rounds, clientRounds, null, wall.Elapsed.TotalSeconds);
             sink.Publish(new RunFinished(runId, _time.GetUtcNow(), result.BestAccuracy, result.FinalAccuracy, result.WallSeconds));
@@ -85,7 +106,7 @@ public sealed class RunExecutor(EngineOptions options, TimeProvider? time = null
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            sink.Publish(new RunCancelled(runId, _time.GetUtcNow(), rounds.Count - 1));
+            sink.Publish(new RunCancelled(runId, _time.GetUtcNow(), rounds.Count == 0 ? completed : rounds[^1].Round));
             return new RunResult(runId, spec, info, RunStatus.Cancelled, rounds, clientRounds, null, wall.Elapsed.TotalSeconds);
         }
         catch (Exception ex) when (ex is not RunSpecException)

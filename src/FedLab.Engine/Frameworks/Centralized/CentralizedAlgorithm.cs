@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using FedLab.Engine.Federation;
 using FedLab.Engine.Runs;
+using FedLab.Engine.Serialization;
+using static TorchSharp.torch;
 
 namespace FedLab.Engine.Frameworks.Centralized;
 
@@ -26,6 +28,18 @@ public sealed class CentralizedAlgorithm(RunEnvironment env) : IFederatedAlgorit
     }
 
     public EvalMetrics Evaluate(CancellationToken ct) => Evaluator.Evaluate(env, env.Test, ct);
+
+    public IEnumerable<KeyValuePair<string, Tensor>> CheckpointState() =>
+        env.Trainable.Select(p => new KeyValuePair<string, Tensor>("global." + p.Name, p.Parameter));
+
+    public void RestoreState(SafeTensorsFile state)
+    {
+        using var _ = no_grad();
+        foreach (var (name, parameter) in env.Trainable)
+        {
+            parameter.copy_(state["global." + name]);
+        }
+    }
 
     public void Dispose()
     {

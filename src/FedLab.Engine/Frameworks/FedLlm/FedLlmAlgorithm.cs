@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using FedLab.Engine.Federation;
 using FedLab.Engine.Runs;
+using FedLab.Engine.Serialization;
+using static TorchSharp.torch;
 
 namespace FedLab.Engine.Frameworks.FedLlm;
 
@@ -72,6 +74,16 @@ public sealed class FedLlmAlgorithm : IFederatedAlgorithm
     }
 
     public EvalMetrics Evaluate(CancellationToken ct) => Evaluator.Evaluate(_env, _env.Test, ct);
+
+    public IEnumerable<KeyValuePair<string, Tensor>> CheckpointState() =>
+        CheckpointNames.Prefix("global.", _global.Tensors).Concat(_serverOptimizer.CheckpointState());
+
+    public void RestoreState(SafeTensorsFile state)
+    {
+        CheckpointNames.CopyInto("global.", _global.Tensors, state);
+        _serverOptimizer.RestoreState(_global, state);
+        _global.LoadInto(_env.Trainable);
+    }
 
     public void Dispose()
     {

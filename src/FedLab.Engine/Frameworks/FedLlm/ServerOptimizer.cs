@@ -1,5 +1,6 @@
 using FedLab.Engine.Federation;
 using FedLab.Engine.Runs;
+using FedLab.Engine.Serialization;
 using static TorchSharp.torch;
 
 namespace FedLab.Engine.Frameworks.FedLlm;
@@ -49,6 +50,27 @@ public sealed class ServerOptimizer(FedLlmOptions options) : IDisposable
                 v.mul_(options.ServerBeta2).addcmul_(delta, delta, 1 - options.ServerBeta2);
                 g.addcdiv_(m, v.sqrt().add_(options.ServerEpsilon), options.ServerLearningRate);
             }
+        }
+    }
+
+    public IEnumerable<KeyValuePair<string, Tensor>> CheckpointState()
+    {
+        var m = _m is null ? [] : CheckpointNames.Prefix("server.m.", _m.Tensors);
+        var v = _v is null ? [] : CheckpointNames.Prefix("server.v.", _v.Tensors);
+        return m.Concat(v);
+    }
+
+    public void RestoreState(TrainableState shape, SafeTensorsFile state)
+    {
+        if (state.Tensors.Any(t => t.Key.StartsWith("server.m.", StringComparison.Ordinal)))
+        {
+            _m ??= TrainableState.ZerosLike(shape);
+            CheckpointNames.CopyInto("server.m.", _m.Tensors, state);
+        }
+        if (state.Tensors.Any(t => t.Key.StartsWith("server.v.", StringComparison.Ordinal)))
+        {
+            _v ??= TrainableState.ZerosLike(shape);
+            CheckpointNames.CopyInto("server.v.", _v.Tensors, state);
         }
     }
 

@@ -1,0 +1,13 @@
+namespace FedLab.Bench;
+
+/// <summary>A named benchmark that prints its own measured figures and ratios.</summary>
+internal sealed record Benchmark(string Name, string Description, Action<TextWriter> Run);
+
+/// <summary>Every benchmark the harness knows; add one line per benchmark.</summary>
+internal static class BenchmarkRegistry
+{
+    public static IReadOnlyList<Benchmark> All { get; } =
+    [
+        new("engine", "local training throughput vs a bare TorchSharp loop, GFLOP/s vs matmul peak, memory for 10 vs 100 clients", EngineBenchmark.Run),
+    ];
+}

@@ -1,0 +1,54 @@
+using FedLab.Engine.Runs;
+
+namespace FedLab.Engine.Tests.Runs;
+
+public sealed class ResumeTests
+{
+    [Theory]
+    [InlineData(FrameworkKind.FedLlm, ServerOptimizerKind.Adam)]
+    [InlineData(FrameworkKind.FedLlm, ServerOptimizerKind.None)]
+    [InlineData(FrameworkKind.Centralized, ServerOptimizerKind.None)]
+    public void ResumedRun_EndsWithTheSameMetrics_AsAnUninterruptedRun(FrameworkKind framework, ServerOptimizerKind server)
+    {
+        var spec = TinySpecs.FedLlm(clients: 3, rounds: 4, seed: 21) with
+        {
+            Framework = framework,
+            FedLlm = new FedLlmOptions { ServerOptimizer = server, ServerLearningRate = 0.05 },
+        };
+        var uninterrupted = TinySpecs.Run(spec);
+
+        var dir = Path.Combine(Path.GetTempPath(), "fedlab-resume-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var runId = Guid.NewGuid();
+            using var cts = new CancellationTokenSource();
+            string? checkpoint = null;
+            var executor = new RunExecutor(TinySpecs.Engine);
+            var first = executor.Execute(runId, spec, new RecordingSink(e =>
+            {
+                if (e is RoundFinished { Metrics.Round: 2 } r)
+                {
+                    checkpoint = r.CheckpointPath;
+                    cts.Cancel(); // "crash" inside round 3
+                }
+            }), cts.Token, new RunOptions { CheckpointDirectory = dir });
+            Assert.Equal(RunStatus.Cancelled, first.Status);
+            Assert.NotNull(checkpoint);
+
+            var sink = new RecordingSink();
+            var resumed = executor.Execute(runId, spec, sink, CancellationToken.None, new RunOptions { CheckpointDirectory = dir, ResumeFrom = checkpoint });
+            Assert.Equal(3, Assert.IsType<RunStarted>(sink.Events[0]).FirstRound);
+            Assert.Equal([3, 4], resumed.Rounds.Select(r => r.Round));
+            Assert.Equal(uninterrupted.Rounds[^1].Global, resumed.Rounds[^1].Global);
+            Assert.Equal(uninterrupted.Rounds[3].Global, resumed.Rounds[0].Global);
+
+            // A checkpoint refuses to resume a different spec.
+            Assert.Throws<InvalidDataException>(() => executor.Execute(runId, spec with { Seed = 22 }, new RecordingSink(), CancellationToken.None,
+                new RunOptions { ResumeFrom = checkpoint }));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
