@@ -31,6 +31,8 @@ public sealed record ClientRoundMetrics(
 /// <summary>
 /// One round, after aggregation and evaluation of the global model. Round 0 is the evaluation before
 /// training (no clients, no bytes). Byte and FLOP totals are sums over the round's clients.
+/// ClientAccuracyMean/Std: mean and standard deviation of the clients' own models' test accuracy, for
+/// frameworks whose clients keep their own models (KD); null otherwise.
 /// </summary>
 public sealed record RoundMetrics(
     int Round,
@@ -45,7 +47,9 @@ public sealed record RoundMetrics(
     double ServerSeconds,
     double EvalSeconds,
     double WallSeconds,
-    double? TrainLoss);
+    double? TrainLoss,
+    double? ClientAccuracyMean = null,
+    double? ClientAccuracyStd = null);
 
 /// <summary>Facts about a run fixed at start: where it runs and what it trains.</summary>
 public sealed record RunInfo(
