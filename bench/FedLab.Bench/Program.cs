@@ -3,6 +3,10 @@ using FedLab.Bench;
 // Benchmarks print ratios measured in one run (this machine is shared and noisy), never pass/fail.
 //   dotnet run -c Release --project bench/FedLab.Bench -- [engine|all]
 var which = args.Length > 0 ? args[0] : "all";
+if (which == "engine-memory-child")
+{
+    return EngineBenchmark.MemoryChild(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture));
+}
 var benchmarks = BenchmarkRegistry.All;
 var selected = which == "all" ? benchmarks : benchmarks.Where(b => b.Name == which).ToList();
 if (selected.Count == 0)
