@@ -74,8 +74,16 @@ public static class RunSpecJson
         if (message.Contains("missing required properties", StringComparison.Ordinal))
         {
             int start = message.IndexOf("including: ", StringComparison.Ordinal);
-            var names = start >= 0 ? message[(start + "including: ".Length)..].TrimEnd('.') : "";
-            message = $"missing required field(s): {names.Replace("'", "", StringComparison.Ordinal)}";
+            var names = start >= 0 ? message[(start + "including: ".Length)..].TrimEnd('.').Replace("'", "", StringComparison.Ordinal) : "";
+            var missing = names.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            if (missing.Length > 0)
+            {
+                // Report at the missing field itself: "training", "partition.clients".
+                var first = missing[0];
+                field = field == "$" ? first : $"{field}.{first}";
+                return new SpecError(field, missing.Length == 1 ? "is required" : $"is required (also missing here: {string.Join(", ", missing.Skip(1))})");
+            }
+            message = "missing required field(s)";
         }
         else if (message.Contains("could not be mapped", StringComparison.Ordinal))
         {

@@ -31,7 +31,8 @@ public sealed class RunSpecJsonTests
     [InlineData("\"clients\": 4", "\"clients\": \"4\"", "partition.clients")]
     [InlineData("\"seed\": 1", "\"seed\": 1, \"seed\": 2", "seed")]
     [InlineData("\"seed\": 1", "\"seed\": 1, \"colour\": \"red\"", "colour")]
-    [InlineData("\"rounds\": 2,", "", "training")]
+    [InlineData("\"rounds\": 2,", "", "training.rounds")]
+    [InlineData("\"training\": { \"rounds\": 2, \"localSteps\": 3 },", "", "training")]
     [InlineData("\"model\": \"tiny\"", "\"model\": null", "model")]
     [InlineData("\"framework\": \"fedllm\"", "\"framework\": 0", "framework")]
     [InlineData("\"framework\": \"fedllm\"", "\"framework\": \"gossip\"", "framework")]
@@ -47,7 +48,7 @@ public sealed class RunSpecJsonTests
     public void MissingRequiredField_SaysWhichOne()
     {
         var ex = Assert.Throws<RunSpecException>(() => RunSpecJson.Parse(Valid.Replace("\"rounds\": 2,", "", StringComparison.Ordinal)));
-        Assert.Contains("rounds", ex.Errors[0].Message, StringComparison.Ordinal);
+        Assert.Equal(new SpecError("training.rounds", "is required"), ex.Errors[0]);
     }
 
     [Fact]
