@@ -43,6 +43,7 @@ public static class FedLabWebExtensions
         services.TryAddSingleton<DatasetUploads>();
         services.TryAddSingleton<PartitionPreviewer>();
         services.TryAddSingleton<Views.RunVariants>();
+        services.TryAddSingleton<Views.ClientRoundReader>();
         services.TryAddSingleton<HubForwarder>();
         services.TryAddSingleton<RunQueue>();
         // Hosted in this order: the database is ready before the queue takes runs.

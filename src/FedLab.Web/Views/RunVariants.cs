@@ -12,7 +12,11 @@ namespace FedLab.Web.Views;
 /// </summary>
 public sealed class RunVariants(IDbContextFactory<FedLabDbContext> contexts)
 {
-    public async Task<IReadOnlyDictionary<Guid, string>> DescribeAsync(IReadOnlyCollection<Guid> runIds, CancellationToken ct)
+    public async Task<IReadOnlyDictionary<Guid, string>> DescribeAsync(IReadOnlyCollection<Guid> runIds, CancellationToken ct) =>
+        (await SpecJsonAsync(runIds, ct)).ToDictionary(s => s.Key, s => Describe(s.Value));
+
+    /// <summary>The stored spec JSON of several runs in one query (no rounds read).</summary>
+    public async Task<IReadOnlyDictionary<Guid, string>> SpecJsonAsync(IReadOnlyCollection<Guid> runIds, CancellationToken ct)
     {
         if (runIds.Count == 0)
         {
@@ -21,7 +25,7 @@ public sealed class RunVariants(IDbContextFactory<FedLabDbContext> contexts)
         await using var db = await contexts.CreateDbContextAsync(ct);
         var ids = runIds.ToList();
         var specs = await db.Runs.AsNoTracking().Where(r => ids.Contains(r.Id)).Select(r => new { r.Id, r.SpecJson }).ToListAsync(ct);
-        return specs.ToDictionary(s => s.Id, s => Describe(s.SpecJson));
+        return specs.ToDictionary(s => s.Id, s => s.SpecJson);
     }
 
     /// <summary>Derived from the spec's JSON, so it works for frameworks this dashboard was not written for.</summary>

@@ -60,11 +60,16 @@ public sealed class RunView
 
     public static RunView From(RunDetail detail) => new(detail);
 
-    /// <summary>The outcome of applying live events: new rounds and new heatmap rows to append to the charts.</summary>
-    public (IReadOnlyList<RoundPoint> Rounds, IReadOnlyList<HeatmapRow> HeatmapRows, bool NeedsReload) Apply(IReadOnlyList<RunEvent> events)
+    /// <summary>
+    /// Applies live events. Returns the new rounds (to extend the charts) and, per new round, the client
+    /// reports that arrived with it; <see cref="CompleteRound"/> then turns each into the round's client
+    /// totals and heatmap row. A report can be missing when the page subscribed mid-round (the client
+    /// finished before the subscription, the round after the snapshot): the page reads those from the store.
+    /// </summary>
+    public (IReadOnlyList<RoundPoint> Rounds, IReadOnlyList<RoundClients> Clients, bool NeedsReload) Apply(IReadOnlyList<RunEvent> events)
     {
         var rounds = new List<RoundPoint>();
-        var rows = new List<HeatmapRow>();
+        var clients = new List<RoundClients>();
         foreach (var e in events)
         {
             switch (e)
@@ -94,13 +99,9 @@ public sealed class RunView
                     ClientsDoneInRound = 0;
                     var reported = _clientRoundsByRound.GetValueOrDefault(point.Round) ?? [];
                     _clientRoundsByRound.Remove(point.Round);
-                    foreach (var m in reported.Where(m => m.ClientId >= 0 && m.ClientId < Clients.Count))
+                    if (point.Round > 0)
                     {
-                        Clients[m.ClientId].Add(m.Round, m.TrainLoss, m.BytesUp, m.BytesDown, m.Flops, m.Seconds, m.Accuracy);
-                    }
-                    if (point.Round > 0 && Heatmap.Clients > 0)
-                    {
-                        rows.Add(HeatmapRows.Row(Heatmap.Clients, point.Round, reported.Select(m => (m.ClientId, m.TrainLoss))));
+                        clients.Add(new RoundClients(point.Round, r.Metrics.Clients, reported));
                     }
                     Summary = WithTotals(Summary with { RoundsDone = point.Round, TotalRounds = r.TotalRounds });
                     break;
@@ -122,7 +123,17 @@ public sealed class RunView
                     break;
             }
         }
-        return (rounds, rows, false);
+        return (rounds, clients, false);
+    }
+
+    /// <summary>Adds a round's client reports to the per-client totals; returns the round's heatmap row.</summary>
+    public HeatmapRow? CompleteRound(int round, IReadOnlyList<ClientRoundMetrics> reports)
+    {
+        foreach (var m in reports.Where(m => m.ClientId >= 0 && m.ClientId < Clients.Count))
+        {
+            Clients[m.ClientId].Add(m.Round, m.TrainLoss, m.BytesUp, m.BytesDown, m.Flops, m.Seconds, m.Accuracy);
+        }
+        return Heatmap.Clients > 0 ? HeatmapRows.Row(Heatmap.Clients, round, reports.Select(m => (m.ClientId, m.TrainLoss))) : null;
     }
 
     /// <summary>Rounds read from the store while following a run of another process.</summary>

@@ -39,16 +39,21 @@ public sealed partial class RunDetail
     [Inject] private RunStore Store { get; set; } = default!;
     [Inject] private RunBroadcaster Broadcaster { get; set; } = default!;
     [Inject] private RunQueue Queue { get; set; } = default!;
+    [Inject] private ClientRoundReader ClientRounds { get; set; } = default!;
     [Inject] private TimeProvider Time { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private ILogger<RunDetail> Logger { get; set; } = default!;
 
-    private static IReadOnlyList<ChartSeries> AccuracySeries { get; } =
+    /// <summary>The clients' own accuracy only where clients keep their own models (it is null for the others).</summary>
+    private IReadOnlyList<ChartSeries> AccuracySeries =>
     [
         new("accuracy", p => p.Accuracy, ChartPalette.Color(0)),
         new("macro-F1", p => p.MacroF1, ChartPalette.Color(1), Dashed: true),
-        new("clients' own accuracy (mean)", p => p.ClientAccuracyMean, ChartPalette.Color(2), Dashed: true),
+        .. ClientsKeepModels ? [new ChartSeries("clients' own accuracy (mean)", p => p.ClientAccuracyMean, ChartPalette.Color(2), Dashed: true)] : Array.Empty<ChartSeries>(),
     ];
+
+    private bool ClientsKeepModels => _view is { } v
+        && (v.Timeline.Points.Any(p => p.ClientAccuracyMean is not null) || v.Summary.Framework is not ("fedllm" or "centralized"));
 
     private static IReadOnlyList<ChartSeries> LossSeries { get; } =
     [
@@ -151,7 +156,7 @@ public sealed partial class RunDetail
             StateHasChanged();
             return;
         }
-        var (rounds, rows, needsReload) = _view.Apply(batch);
+        var (rounds, roundClients, needsReload) = _view.Apply(batch);
         if (needsReload || (_subscription?.Dropped ?? 0) > _droppedSeen)
         {
             // Missed events (or a resume that replays rounds): the store has everything; draw it again.
@@ -159,6 +164,15 @@ public sealed partial class RunDetail
             _generation++;
             StateHasChanged();
             return;
+        }
+        var rows = new List<HeatmapRow>();
+        foreach (var rc in roundClients)
+        {
+            var reports = rc.IsComplete ? rc.Reported : await ClientRounds.ReadAsync(RunId, rc.Round, _cts.Token);
+            if (_view.CompleteRound(rc.Round, reports) is HeatmapRow row)
+            {
+                rows.Add(row);
+            }
         }
         if (rounds.Count > 0)
         {
@@ -189,16 +203,26 @@ public sealed partial class RunDetail
                 {
                     continue;
                 }
+                // Another process records this run; its rounds (with their client rows) are on disk.
                 var fresh = await Store.GetRunAsync(RunId, ct);
                 if (fresh is not null)
                 {
                     await InvokeAsync(async () =>
                     {
                         var added = view.ApplyStored(fresh);
+                        var rows = new List<HeatmapRow>();
+                        foreach (var p in added.Where(p => p.Round > 0))
+                        {
+                            if (view.CompleteRound(p.Round, await ClientRounds.ReadAsync(RunId, p.Round, ct)) is HeatmapRow row)
+                            {
+                                rows.Add(row);
+                            }
+                        }
                         if (added.Count > 0)
                         {
                             await Task.WhenAll(_accuracyChart?.AppendAsync(added) ?? Task.CompletedTask, _lossChart?.AppendAsync(added) ?? Task.CompletedTask,
-                                _computeChart?.AppendAsync(added) ?? Task.CompletedTask, _trafficChart?.AppendAsync(added) ?? Task.CompletedTask);
+                                _computeChart?.AppendAsync(added) ?? Task.CompletedTask, _trafficChart?.AppendAsync(added) ?? Task.CompletedTask,
+                                _heatmap?.AppendAsync(rows) ?? Task.CompletedTask);
                         }
                         StateHasChanged();
                     });
