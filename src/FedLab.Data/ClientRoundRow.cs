@@ -1,0 +1,19 @@
+namespace FedLab.Data;
+
+/// <summary>One client's work in one round, as stored.</summary>
+public sealed record ClientRoundRow
+{
+    public required int Round { get; init; }
+    public required int ClientId { get; init; }
+    public required int Examples { get; init; }
+    public required int Steps { get; init; }
+    public required double TrainLoss { get; init; }
+    public required long BytesUp { get; init; }
+    public required long BytesDown { get; init; }
+    public required PayloadBytes Up { get; init; }
+    public required PayloadBytes Down { get; init; }
+    public required double Flops { get; init; }
+    public required double Seconds { get; init; }
+    /// <summary>The client's own model's test accuracy, where the framework keeps one (KD).</summary>
+    public double? Accuracy { get; init; }
+}

@@ -1,0 +1,3 @@
+namespace FedLab.Data;
+
+public sealed record ExperimentRow(Guid Id, string Name, string? Description, DateTimeOffset CreatedAt, int RunCount);

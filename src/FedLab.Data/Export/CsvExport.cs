@@ -1,0 +1,59 @@
+using System.Globalization;
+using System.Text;
+
+namespace FedLab.Data.Export;
+
+/// <summary>One CSV row per run and round (RFC 4180 quoting, invariant culture, NaN written as NaN).</summary>
+internal static class CsvExport
+{
+    private static readonly string[] Header =
+    [
+        "run_id", "run_name", "experiment", "framework", "model", "dataset", "partition", "clients", "alpha", "seed", "status",
+        "round", "accuracy", "macro_f1", "loss", "train_loss", "client_accuracy_mean", "client_accuracy_std", "eval_examples",
+        "clients_in_round", "bytes_up", "bytes_down",
+        "up_parameters", "up_logits", "up_activations", "up_activation_gradients", "up_labels",
+        "down_parameters", "down_logits", "down_activations", "down_activation_gradients", "down_labels",
+        "client_flops", "client_seconds", "server_seconds", "eval_seconds", "wall_seconds",
+        "cumulative_mb_up", "cumulative_mb_down", "cumulative_client_tflops", "finished_at",
+    ];
+
+    public static async Task WriteAsync(IReadOnlyList<RunDetail> runs, Stream output, CancellationToken ct)
+    {
+        await using var writer = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 65536, leaveOpen: true) { NewLine = "\n" };
+        await writer.WriteLineAsync(string.Join(',', Header));
+        var line = new List<string>(Header.Length);
+        foreach (var run in runs)
+        {
+            var s = run.Summary;
+            double up = 0, down = 0, flops = 0;
+            foreach (var r in run.Rounds)
+            {
+                ct.ThrowIfCancellationRequested();
+                up += r.BytesUp;
+                down += r.BytesDown;
+                flops += r.ClientFlops;
+                line.Clear();
+                line.AddRange([
+                    s.Id.ToString("D"), Quote(s.Name), Quote(s.ExperimentName ?? ""), s.Framework, Quote(s.Model), Quote(s.Dataset), s.PartitionKind,
+                    I(s.Clients), s.Alpha is double a ? D(a) : "", I(s.Seed), s.Status.ToString(),
+                    I(r.Round), D(r.Accuracy), D(r.MacroF1), D(r.Loss), N(r.TrainLoss), N(r.ClientAccuracyMean), N(r.ClientAccuracyStd), I(r.EvalExamples),
+                    I(r.Clients), L(r.BytesUp), L(r.BytesDown),
+                    L(r.Up.Parameters), L(r.Up.Logits), L(r.Up.Activations), L(r.Up.ActivationGradients), L(r.Up.Labels),
+                    L(r.Down.Parameters), L(r.Down.Logits), L(r.Down.Activations), L(r.Down.ActivationGradients), L(r.Down.Labels),
+                    D(r.ClientFlops), D(r.ClientSeconds), D(r.ServerSeconds), D(r.EvalSeconds), D(r.WallSeconds),
+                    D(up / 1e6), D(down / 1e6), D(flops / 1e12), r.FinishedAt.ToString("O", CultureInfo.InvariantCulture),
+                ]);
+                await writer.WriteLineAsync(string.Join(',', line));
+            }
+        }
+        await writer.FlushAsync(ct);
+    }
+
+    private static string I(int v) => v.ToString(CultureInfo.InvariantCulture);
+    private static string L(long v) => v.ToString(CultureInfo.InvariantCulture);
+    private static string D(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+    private static string N(double? v) => v is double d ? D(d) : "";
+
+    private static string Quote(string value) =>
+        value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+}

@@ -1,0 +1,104 @@
+using System.Text.Json;
+using FedLab.Data.Entities;
+using FedLab.Engine.Runs;
+
+namespace FedLab.Data.Queries;
+
+/// <summary>Entities to the public rows. NULL metrics (SQLite's NaN) become NaN again.</summary>
+internal static class RowMapping
+{
+    public static RunStatus Status(string status) => Enum.TryParse<RunStatus>(status, out var s) ? s : RunStatus.Failed;
+
+    public static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+
+    public static DateTimeOffset? Utc(DateTime? value) => value is DateTime v ? Utc(v) : null;
+
+    public static RunSummaryRow Summary(RunEntity r, string? experimentName) => new()
+    {
+        Id = r.Id,
+        Name = r.Name,
+        ExperimentId = r.ExperimentId,
+        ExperimentName = experimentName,
+        Framework = r.Framework,
+        Model = r.Model,
+        Dataset = r.Dataset,
+        PartitionKind = r.PartitionKind,
+        Clients = r.Clients,
+        Alpha = r.Alpha,
+        Seed = r.Seed,
+        Device = r.Device,
+        Status = Status(r.Status),
+        Error = r.Error,
+        RoundsDone = r.LastRound ?? 0,
+        TotalRounds = r.TotalRounds,
+        BestAccuracy = r.BestAccuracy,
+        BestRound = r.BestRound,
+        FinalAccuracy = r.FinalAccuracy,
+        BytesUp = r.TotalBytesUp,
+        BytesDown = r.TotalBytesDown,
+        ClientFlops = r.TotalClientFlops,
+        CreatedAt = Utc(r.CreatedAt),
+        StartedAt = Utc(r.StartedAt),
+        FinishedAt = Utc(r.FinishedAt),
+        Seconds = r.TotalSeconds,
+        Resumes = r.Resumes,
+    };
+
+    public static RunFacts? Facts(RunEntity r) => r.ModelDisplayName is null ? null : new RunFacts
+    {
+        Device = r.Device,
+        ModelDisplayName = r.ModelDisplayName,
+        TotalParameters = r.TotalParameters ?? 0,
+        TrainableParameters = r.TrainableParameters ?? 0,
+        TrainableStateBytes = r.TrainableStateBytes ?? 0,
+        TrainExamples = r.TrainExamples ?? 0,
+        TestExamples = r.TestExamples ?? 0,
+        PublicExamples = r.PublicExamples ?? 0,
+        EngineVersion = r.EngineVersion ?? "",
+    };
+
+    public static IReadOnlyList<string> ClassNames(string? json) =>
+        json is null ? [] : JsonSerializer.Deserialize<string[]>(json) ?? [];
+
+    public static RoundRow Round(RoundEntity r) => new()
+    {
+        Round = r.Round,
+        Accuracy = r.Accuracy ?? double.NaN,
+        MacroF1 = r.MacroF1 ?? double.NaN,
+        Loss = r.Loss ?? double.NaN,
+        EvalExamples = r.EvalExamples,
+        Clients = r.Clients,
+        BytesUp = r.BytesUp,
+        BytesDown = r.BytesDown,
+        Up = new PayloadBytes(r.UpParameters, r.UpLogits, r.UpActivations, r.UpActivationGradients, r.UpLabels),
+        Down = new PayloadBytes(r.DownParameters, r.DownLogits, r.DownActivations, r.DownActivationGradients, r.DownLabels),
+        ClientFlops = r.ClientFlops,
+        ClientSeconds = r.ClientSeconds,
+        ServerSeconds = r.ServerSeconds,
+        EvalSeconds = r.EvalSeconds,
+        WallSeconds = r.WallSeconds,
+        TrainLoss = r.TrainLoss,
+        ClientAccuracyMean = r.ClientAccuracyMean,
+        ClientAccuracyStd = r.ClientAccuracyStd,
+        FinishedAt = Utc(r.FinishedAt),
+    };
+
+    public static ClientRoundRow ClientRound(ClientRoundEntity c) => new()
+    {
+        Round = c.Round,
+        ClientId = c.ClientId,
+        Examples = c.Examples,
+        Steps = c.Steps,
+        TrainLoss = c.TrainLoss ?? double.NaN,
+        BytesUp = c.BytesUp,
+        BytesDown = c.BytesDown,
+        Up = new PayloadBytes(c.UpParameters, c.UpLogits, c.UpActivations, c.UpActivationGradients, c.UpLabels),
+        Down = new PayloadBytes(c.DownParameters, c.DownLogits, c.DownActivations, c.DownActivationGradients, c.DownLabels),
+        Flops = c.Flops,
+        Seconds = c.Seconds,
+        Accuracy = c.Accuracy,
+    };
+
+    public static ClientPartitionRow Partition(PartitionEntity p) =>
+        new(p.ClientId, p.Examples, JsonSerializer.Deserialize<int[]>(p.LabelCountsJson) ?? []);
+}

@@ -1,0 +1,47 @@
+using FedLab.Engine.Runs;
+using Microsoft.EntityFrameworkCore;
+
+namespace FedLab.Data.Queries;
+
+/// <summary>One run with every round, client round and partition row.</summary>
+internal static class RunDetailReader
+{
+    public static async Task<RunDetail?> ReadAsync(FedLabDbContext db, Guid runId, CancellationToken ct)
+    {
+        var head = await db.Runs.AsNoTracking()
+            .Where(r => r.Id == runId)
+            .Select(r => new { Run = r, Experiment = r.Experiment == null ? null : r.Experiment.Name })
+            .SingleOrDefaultAsync(ct);
+        if (head is null)
+        {
+            return null;
+        }
+        var run = head.Run;
+        var rounds = await db.Rounds.AsNoTracking().Where(r => r.RunKey == run.Key).OrderBy(r => r.Round).ToListAsync(ct);
+        var clients = await db.ClientRounds.AsNoTracking().Where(c => c.RunKey == run.Key)
+            .OrderBy(c => c.Round).ThenBy(c => c.ClientId).ToListAsync(ct);
+        var partitions = await db.Partitions.AsNoTracking().Where(p => p.RunKey == run.Key).OrderBy(p => p.ClientId).ToListAsync(ct);
+        RunSpec? spec;
+        try
+        {
+            spec = RunSpecJson.Parse(run.SpecJson);
+        }
+        catch (RunSpecException)
+        {
+            spec = null;
+        }
+        return new RunDetail
+        {
+            Summary = RowMapping.Summary(run, head.Experiment),
+            Spec = spec,
+            SpecJson = run.SpecJson,
+            Facts = RowMapping.Facts(run),
+            ClassNames = RowMapping.ClassNames(run.ClassNamesJson),
+            Rounds = rounds.Select(RowMapping.Round).ToList(),
+            ClientRounds = clients.Select(RowMapping.ClientRound).ToList(),
+            Partitions = partitions.Select(RowMapping.Partition).ToList(),
+            CheckpointPath = run.CheckpointPath,
+            CheckpointRound = run.CheckpointRound,
+        };
+    }
+}

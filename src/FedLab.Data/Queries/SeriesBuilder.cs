@@ -1,0 +1,110 @@
+using FedLab.Engine.Runs;
+
+namespace FedLab.Data.Queries;
+
+/// <summary>Turns a run's rounds into chart-ready arrays and its summary.</summary>
+internal static class SeriesBuilder
+{
+    public static RunSeries Series(RunRounds run)
+    {
+        var rounds = run.Rounds;
+        int n = rounds.Count;
+        var cumUp = new double[n];
+        var cumDown = new double[n];
+        var tflops = new double[n];
+        var cumTflops = new double[n];
+        var cumSeconds = new double[n];
+        double up = 0, down = 0, flops = 0, seconds = 0;
+        for (int i = 0; i < n; i++)
+        {
+            var r = rounds[i];
+            up += r.BytesUp;
+            down += r.BytesDown;
+            flops += r.ClientFlops;
+            seconds += r.WallSeconds;
+            cumUp[i] = up / 1e6;
+            cumDown[i] = down / 1e6;
+            tflops[i] = r.ClientFlops / 1e12;
+            cumTflops[i] = flops / 1e12;
+            cumSeconds[i] = seconds;
+        }
+        return new RunSeries
+        {
+            RunId = run.Id,
+            Name = run.Name,
+            Framework = run.Framework,
+            Status = run.Status,
+            Rounds = rounds.Select(r => r.Round).ToArray(),
+            Accuracy = rounds.Select(r => r.Accuracy).ToArray(),
+            MacroF1 = rounds.Select(r => r.MacroF1).ToArray(),
+            Loss = rounds.Select(r => r.Loss).ToArray(),
+            TrainLoss = rounds.Select(r => r.TrainLoss).ToArray(),
+            ClientAccuracyMean = rounds.Select(r => r.ClientAccuracyMean).ToArray(),
+            ClientAccuracyStd = rounds.Select(r => r.ClientAccuracyStd).ToArray(),
+            BytesUp = rounds.Select(r => r.BytesUp).ToArray(),
+            BytesDown = rounds.Select(r => r.BytesDown).ToArray(),
+            CumulativeMbUp = cumUp,
+            CumulativeMbDown = cumDown,
+            CumulativeMbUpByKind = CumulativeByKind(rounds, r => r.Up),
+            CumulativeMbDownByKind = CumulativeByKind(rounds, r => r.Down),
+            ClientTflops = tflops,
+            CumulativeClientTflops = cumTflops,
+            ClientSeconds = rounds.Select(r => r.ClientSeconds).ToArray(),
+            WallSeconds = rounds.Select(r => r.WallSeconds).ToArray(),
+            CumulativeSeconds = cumSeconds,
+        };
+    }
+
+    public static RunMetricSummary Summary(RunRounds run, double? targetAccuracy)
+    {
+        var rounds = run.Rounds;
+        var numbers = rounds.Select(r => r.Round).ToArray();
+        var trainRounds = rounds.Where(r => r.TrainLoss is not null).ToArray();
+        CostToTarget? cost = targetAccuracy is double target && rounds.Count > 0 ? Series(run).CostToReach(target) : null;
+        return new RunMetricSummary
+        {
+            RunId = run.Id,
+            Name = run.Name,
+            Framework = run.Framework,
+            Status = run.Status,
+            RoundsDone = run.RoundsDone,
+            TotalRounds = run.TotalRounds,
+            Accuracy = MetricSummary.Of(numbers, rounds.Select(r => r.Accuracy).ToArray(), higherIsBetter: true),
+            MacroF1 = MetricSummary.Of(numbers, rounds.Select(r => r.MacroF1).ToArray(), higherIsBetter: true),
+            Loss = MetricSummary.Of(numbers, rounds.Select(r => r.Loss).ToArray(), higherIsBetter: false),
+            TrainLoss = MetricSummary.Of(trainRounds.Select(r => r.Round).ToArray(), trainRounds.Select(r => r.TrainLoss!.Value).ToArray(), higherIsBetter: false),
+            BytesUp = rounds.Sum(r => r.BytesUp),
+            BytesDown = rounds.Sum(r => r.BytesDown),
+            Up = Total(rounds.Select(r => r.Up)),
+            Down = Total(rounds.Select(r => r.Down)),
+            ClientFlops = rounds.Sum(r => r.ClientFlops),
+            ClientSeconds = rounds.Sum(r => r.ClientSeconds),
+            Seconds = rounds.Sum(r => r.WallSeconds),
+            TargetAccuracy = targetAccuracy,
+            CostToTarget = cost,
+        };
+    }
+
+    private static IReadOnlyDictionary<PayloadKind, IReadOnlyList<double>> CumulativeByKind(IReadOnlyList<RoundRow> rounds, Func<RoundRow, PayloadBytes> pick)
+    {
+        var result = new Dictionary<PayloadKind, IReadOnlyList<double>>();
+        foreach (var kind in Enum.GetValues<PayloadKind>())
+        {
+            var values = new double[rounds.Count];
+            double sum = 0;
+            for (int i = 0; i < rounds.Count; i++)
+            {
+                sum += pick(rounds[i])[kind];
+                values[i] = sum / 1e6;
+            }
+            if (sum > 0)
+            {
+                result[kind] = values;
+            }
+        }
+        return result;
+    }
+
+    private static PayloadBytes Total(IEnumerable<PayloadBytes> parts) => parts.Aggregate(PayloadBytes.Zero, (a, b) => new PayloadBytes(
+        a.Parameters + b.Parameters, a.Logits + b.Logits, a.Activations + b.Activations, a.ActivationGradients + b.ActivationGradients, a.Labels + b.Labels));
+}

@@ -1,0 +1,106 @@
+using FedLab.Engine.Federation;
+using FedLab.Engine.Runs;
+
+namespace FedLab.Data;
+
+/// <summary>
+/// Executes a stored run with its recorder (checkpointing after every round), and resumes a stopped run from its
+/// last recorded round into the same run id. The CLI (<c>run</c>, <c>resume</c>) and the tests use this one
+/// code path; the dashboard can too. Each execution runs on its own dedicated thread.
+/// </summary>
+public sealed class RunLauncher(RunStore store, RunRecorderFactory recorders, FedLabDataOptions options)
+{
+    /// <summary>
+    /// Executes a run created with <see cref="RunStore.CreateRunAsync"/>. If the engine rejects the spec before
+    /// starting (a dataset problem found while loading), the run is marked Failed with the message and the
+    /// <see cref="RunSpecException"/> is rethrown.
+    /// </summary>
+    public async Task<RecordedRun> ExecuteAsync(Guid runId, EngineOptions engine, IRunEventSink? observer, CancellationToken ct)
+    {
+        var run = await store.GetRunSummaryAsync(runId, ct) ?? throw new KeyNotFoundException($"run {runId} does not exist");
+        if (run.Status != RunStatus.Queued || run.StartedAt is not null)
+        {
+            throw new InvalidOperationException($"run {runId} is {run.Status} and has started before; resume it instead (ResumeAsync)");
+        }
+        var spec = await store.GetSpecAsync(runId, ct);
+        try
+        {
+            return await StartAsync(runId, spec, engine, observer, resumeFrom: null, ct);
+        }
+        catch (Exception ex) when (ex is RunSpecException or IOException or InvalidDataException)
+        {
+            await store.SetStatusAsync(runId, RunStatus.Failed, ex.Message, CancellationToken.None);
+            throw;
+        }
+    }
+
+    /// <summary>Checks that a run can continue; throws <see cref="ResumeRefusedException"/> saying why not.</summary>
+    public async Task<ResumePlan> PlanResumeAsync(Guid runId, CancellationToken ct)
+    {
+        var run = await store.GetRunSummaryAsync(runId, ct) ?? throw new ResumeRefusedException($"run {runId} does not exist");
+        if (!RunResumePolicy.CanResume(run.Status))
+        {
+            throw new ResumeRefusedException(run.Status switch
+            {
+                RunStatus.Finished => $"run {runId} finished all {run.TotalRounds} rounds; there is nothing to resume",
+                RunStatus.Running => $"run {runId} is running in a live process; there is nothing to resume",
+                RunStatus.Queued => $"run {runId} is queued and has not started; there is nothing to resume",
+                _ => $"run {runId} is {run.Status}; only interrupted, cancelled or failed runs can be resumed",
+            });
+        }
+        RunSpec spec;
+        try
+        {
+            spec = await store.GetSpecAsync(runId, ct);
+        }
+        catch (RunSpecException ex)
+        {
+            throw new ResumeRefusedException($"run {runId}'s stored spec no longer parses ({ex.Message}); it cannot be resumed", ex);
+        }
+        var detail = await store.GetRunAsync(runId, ct) ?? throw new ResumeRefusedException($"run {runId} does not exist");
+        if (detail.CheckpointPath is null)
+        {
+            if (detail.Rounds.Count > 0)
+            {
+                throw new ResumeRefusedException($"run {runId} has {detail.Rounds.Count} round(s) on disk but no checkpoint (it ran without a checkpoint folder), so it cannot continue deterministically; start it again as a new run");
+            }
+            return new ResumePlan(runId, spec, run.Status, null, null, spec.Training.Rounds);
+        }
+        if (!File.Exists(detail.CheckpointPath))
+        {
+            throw new ResumeRefusedException($"run {runId}'s checkpoint '{detail.CheckpointPath}' (after round {detail.CheckpointRound}) is missing; it cannot be resumed");
+        }
+        return new ResumePlan(runId, spec, run.Status, detail.CheckpointPath, detail.CheckpointRound, spec.Training.Rounds);
+    }
+
+    /// <summary>
+    /// Continues a stopped run after its last recorded round, recording into the same run. On CPU it ends with
+    /// the metrics an uninterrupted run would have. Throws <see cref="ResumeRefusedException"/> (nothing changed)
+    /// when there is nothing to resume or the checkpoint does not match the run.
+    /// </summary>
+    public async Task<RecordedRun> ResumeAsync(Guid runId, EngineOptions engine, IRunEventSink? observer, CancellationToken ct)
+    {
+        var plan = await PlanResumeAsync(runId, ct);
+        try
+        {
+            return await StartAsync(runId, plan.Spec, engine, observer, plan.CheckpointPath, ct);
+        }
+        catch (RunSpecException ex)
+        {
+            throw new ResumeRefusedException($"run {runId} cannot be resumed: {string.Join("; ", ex.Errors)}", ex);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException)
+        {
+            throw new ResumeRefusedException($"run {runId} cannot be resumed: {ex.Message}", ex);
+        }
+    }
+
+    private async Task<RecordedRun> StartAsync(Guid runId, RunSpec spec, EngineOptions engine, IRunEventSink? observer, string? resumeFrom, CancellationToken ct)
+    {
+        var recorder = recorders.Create(runId);
+        IRunEventSink sink = observer is null ? recorder : new RunEventFanOut([recorder, observer]);
+        var runOptions = new RunOptions { CheckpointDirectory = options.CheckpointDirectory, ResumeFrom = resumeFrom };
+        var result = await new RunExecutor(engine).StartOnDedicatedThread(runId, spec, sink, ct, runOptions);
+        return new RecordedRun(result, recorder.FailedWrites, recorder.LastError);
+    }
+}

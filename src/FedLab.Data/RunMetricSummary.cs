@@ -1,0 +1,34 @@
+using FedLab.Engine.Runs;
+
+namespace FedLab.Data;
+
+/// <summary>
+/// A run's metrics over its recorded rounds (see <see cref="MetricSummary"/>) and its totals, for the
+/// comparison page. <see cref="CostToTarget"/> is set when a target accuracy was asked for and reached.
+/// </summary>
+public sealed record RunMetricSummary
+{
+    public required Guid RunId { get; init; }
+    public required string Name { get; init; }
+    public required string Framework { get; init; }
+    public required RunStatus Status { get; init; }
+    public required int RoundsDone { get; init; }
+    public required int TotalRounds { get; init; }
+    public required MetricSummary Accuracy { get; init; }
+    public required MetricSummary MacroF1 { get; init; }
+    public required MetricSummary Loss { get; init; }
+    public required MetricSummary TrainLoss { get; init; }
+    public required long BytesUp { get; init; }
+    public required long BytesDown { get; init; }
+    public required PayloadBytes Up { get; init; }
+    public required PayloadBytes Down { get; init; }
+    public required double ClientFlops { get; init; }
+    public required double ClientSeconds { get; init; }
+    public required double Seconds { get; init; }
+    public double? TargetAccuracy { get; init; }
+    public CostToTarget? CostToTarget { get; init; }
+
+    public double MbUp => BytesUp / 1_000_000.0;
+    public double MbDown => BytesDown / 1_000_000.0;
+    public double ClientTflops => ClientFlops / 1e12;
+}
