@@ -6,7 +6,11 @@ namespace FedLab.Data.Tests;
 /// <summary>Small, fast specs on the tiny random model and bundled data (as in the engine tests).</summary>
 internal static class TinySpecs
 {
-    public static EngineOptions Engine { get; } = new() { Models = TestModels.Store };
+    /// <summary>One libtorch thread: tiny models gain nothing from more, and on a loaded machine spinning threads
+    /// slow them down many times. The crash test gives its child process the same setting, so both compute alike.</summary>
+    public static EngineOptions Engine { get; } = new() { Models = TestModels.Store, Threads = EngineThreads };
+
+    public const int EngineThreads = 1;
 
     public static RunSpec FedLlm(int clients = 3, int rounds = 2, int seed = 5) => new()
     {

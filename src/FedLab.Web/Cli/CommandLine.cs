@@ -1,40 +1,87 @@
 using FedLab.Engine.Federation;
+using Microsoft.Data.Sqlite;
 
 namespace FedLab.Web.Cli;
 
-/// <summary>Headless entry points: <c>dotnet run --project src/FedLab.Web -- run --config ...</c>.</summary>
+/// <summary>
+/// Headless entry points: <c>dotnet run --project src/FedLab.Web -- run --config ...</c>. Every command that
+/// touches the database first creates or migrates it and marks runs a dead process left running as interrupted.
+/// </summary>
 internal static class CommandLine
 {
-    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "run" or "help" or "--help";
+    private const string Usage = """
+        FedLab commands:
+          run --config <spec.json> [--out <results.json>]        run one spec headless, recorded in the database
+          runs [--limit <n>] [--status <s>] [--framework <f>] [--text <t>]
+                                                                 list recent runs (id, name, framework, status, rounds, accuracy)
+          resume --run <id> [--out <results.json>]               continue an interrupted, cancelled or failed run from its last round
+          export --runs <id,id,...> --out <file.csv|file.json>   one row per run and round (CSV), or everything (JSON)
+          (no arguments)                                         start the dashboard
+        The database and checkpoints live under FedLab:DataDirectory (appsettings.json; env FEDLAB__DATADIRECTORY).
+        """;
+
+    private static readonly Dictionary<string, string[]> Options = new()
+    {
+        ["run"] = ["config", "out"],
+        ["runs"] = ["limit", "status", "framework", "text"],
+        ["resume"] = ["run", "out"],
+        ["export"] = ["runs", "out"],
+    };
+
+    public static bool IsCommand(string[] args) => args.Length > 0 && (Options.ContainsKey(args[0]) || args[0] is "help" or "--help");
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
         if (args[0] is "help" or "--help")
         {
-            output.WriteLine("FedLab commands:\n  run --config <spec.json> [--out <results.json>]   run one spec headless\n  (no arguments)                                     start the dashboard");
+            output.WriteLine(Usage);
             return 0;
         }
         CliArguments parsed;
         try
         {
-            parsed = CliArguments.Parse(args, ["config", "out"]);
+            parsed = CliArguments.Parse(args, Options[args[0]]);
         }
         catch (ArgumentException ex)
         {
             error.WriteLine(ex.Message);
             return RunCommand.BadInput;
         }
+        var settings = CliSettings.Load();
+        var engine = new EngineOptions { Threads = settings.EngineThreads };
         using var cts = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
-            e.Cancel = true; // let the run stop at the next batch boundary and report what completed
+            e.Cancel = true; // let the run stop at the next batch boundary and record what completed
             error.WriteLine("cancelling after the current batch...");
             cts.Cancel();
         };
         Console.CancelKeyPress += onCancel;
         try
         {
-            return await RunCommand.ExecuteAsync(parsed, new EngineOptions(), output, error, cts.Token);
+            Task<CliDatabase> Open(CancellationToken ct) => CliDatabase.OpenAsync(settings, error, ct);
+            if (parsed.Command == "run")
+            {
+                return await RunCommand.ExecuteAsync(parsed, Open, engine, output, error, cts.Token);
+            }
+            await using var database = await Open(cts.Token);
+            return parsed.Command switch
+            {
+                "runs" => await RunsCommand.ExecuteAsync(parsed, database, output, error, cts.Token),
+                "resume" => await ResumeCommand.ExecuteAsync(parsed, database, engine, output, error, cts.Token),
+                _ => await ExportCommand.ExecuteAsync(parsed, database, output, error, cts.Token),
+            };
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            // No stack traces on the console: the message says what failed and where.
+            error.WriteLine($"error: {ex.Message} (database {settings.DatabasePath})");
+            return RunCommand.Failed;
+        }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        {
+            error.WriteLine("cancelled");
+            return RunCommand.Cancelled;
         }
         finally
         {

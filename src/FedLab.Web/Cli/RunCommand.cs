@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FedLab.Data;
 using FedLab.Engine.Federation;
 using FedLab.Engine.Runs;
 
@@ -6,8 +7,9 @@ namespace FedLab.Web.Cli;
 
 /// <summary>
 /// <c>run --config spec.json [--out results.json]</c>: validates the spec (every problem listed, nothing
-/// started if any), runs it on a dedicated thread, prints one line per round, honours Ctrl+C as a clean
-/// cancel, and writes every metric as JSON. Exit codes: 0 finished, 1 failed, 2 bad input, 130 cancelled.
+/// started if any), records the run in the database (printing its id) with a checkpoint after every round,
+/// runs it on a dedicated thread, prints one line per round, honours Ctrl+C as a clean cancel (resumable), and
+/// writes every metric as JSON. Exit codes: 0 finished, 1 failed, 2 bad input, 130 cancelled.
 /// </summary>
 internal static class RunCommand
 {
@@ -16,7 +18,7 @@ internal static class RunCommand
     public const int BadInput = 2;
     public const int Cancelled = 130;
 
-    public static async Task<int> ExecuteAsync(CliArguments args, EngineOptions engine, TextWriter output, TextWriter error, CancellationToken ct)
+    public static async Task<int> ExecuteAsync(CliArguments args, Func<CancellationToken, Task<CliDatabase>> openDatabase, EngineOptions engine, TextWriter output, TextWriter error, CancellationToken ct)
     {
         var configPath = args.Get("config");
         if (configPath is null)
@@ -40,17 +42,35 @@ internal static class RunCommand
             return BadInput;
         }
 
-        var outPath = args.Get("out");
-        RunResult result;
+        await using var database = await openDatabase(ct);
+        var runId = await database.Store.CreateRunAsync(spec, null, ct);
+        output.WriteLine($"run {runId} (recorded in {database.Settings.DatabasePath})");
+        RecordedRun recorded;
         try
         {
-            var executor = new RunExecutor(engine);
-            result = await executor.StartOnDedicatedThread(Guid.NewGuid(), spec, new ConsoleRoundPrinter(output), ct);
+            recorded = await database.Launcher.ExecuteAsync(runId, engine, new ConsoleRoundPrinter(output), ct);
         }
         catch (RunSpecException ex)
         {
+            // Found while loading (e.g. a dataset problem): nothing ran, so nothing stays recorded.
+            await database.Store.DeleteRunAsync(runId, CancellationToken.None);
             WriteErrors(error, configPath, ex.Errors);
             return BadInput;
+        }
+        return await FinishAsync(recorded, args.Get("out"), output, error);
+    }
+
+    /// <summary>Reports recording problems, writes the results file, and maps the status to the exit code.</summary>
+    internal static async Task<int> FinishAsync(RecordedRun recorded, string? outPath, TextWriter output, TextWriter error)
+    {
+        var result = recorded.Result;
+        if (recorded.FailedWrites > 0)
+        {
+            error.WriteLine($"warning: {recorded.FailedWrites} event(s) of run {result.RunId} could not be written to the database ({recorded.LastWriteError?.Message}); see the log above");
+        }
+        if (result.Status is RunStatus.Cancelled or RunStatus.Failed)
+        {
+            output.WriteLine($"continue it with: resume --run {result.RunId}");
         }
         if (outPath is not null)
         {
