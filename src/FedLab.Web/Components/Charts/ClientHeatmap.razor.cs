@@ -1,7 +1,5 @@
 using FedLab.Web.Views;
 using Microsoft.AspNetCore.Components;
-using Microsoft.JSInterop;
-using Plotly.Blazor;
 using Plotly.Blazor.Traces;
 using PlotLayout = Plotly.Blazor.Layout;
 
@@ -12,31 +10,24 @@ namespace FedLab.Web.Components.Charts;
 /// client was not sampled). Long runs are drawn with rounds averaged into at most
 /// <see cref="HeatmapRows.MaxRows"/> rows; live rounds are appended as new rows (Plotly.extendTraces on y and z).
 /// </summary>
-public sealed partial class ClientHeatmap
+public sealed partial class ClientHeatmap : ChartBase
 {
     private readonly List<HeatmapRow> _pending = [];
-    private PlotlyChart? _chart;
-    private IList<ITrace> _data = [];
-    private PlotLayout _layout = new();
-    private readonly Config _config = ChartLayouts.Config();
-    private bool _plotted;
-    private bool? _renderedDark;
-
-    [Parameter, EditorRequired]
-    public string Id { get; set; } = "";
 
     [Parameter, EditorRequired]
     public HeatmapRows Rows { get; set; } = HeatmapRows.Empty;
 
-    [CascadingParameter(Name = "DarkMode")]
-    public bool Dark { get; set; }
 
-    protected override void OnInitialized()
+    protected override PlotLayout CreateLayout()
     {
-        _layout = ChartLayouts.Create("client", Rows.Bucketed ? "round (averaged over buckets)" : "round", Dark, height: 420);
-        _layout.ShowLegend = false;
-        _renderedDark = Dark;
-        _data.Add(new HeatMap
+        var layout = ChartLayouts.Create("client", Rows.Bucketed ? "round (averaged over buckets)" : "round", Dark, height: 420);
+        layout.ShowLegend = false;
+        return layout;
+    }
+
+    protected override void Initialize()
+    {
+        Data.Add(new HeatMap
         {
             Name = "train loss",
             X = [.. Enumerable.Range(0, Rows.Clients).Select(c => (object)c)],
@@ -49,45 +40,27 @@ public sealed partial class ClientHeatmap
         });
     }
 
-    protected override async Task OnParametersSetAsync()
-    {
-        if (_plotted && _chart is not null && _renderedDark != Dark)
-        {
-            _renderedDark = Dark;
-            ChartLayouts.ApplyTheme(_layout, Dark);
-            await _chart.Relayout();
-        }
-    }
-
     public async Task AppendAsync(IReadOnlyList<HeatmapRow> rows)
     {
         if (rows.Count == 0)
         {
             return;
         }
-        if (!_plotted || _chart is null)
+        if (!Plotted || Chart is null)
         {
             _pending.AddRange(rows);
             return;
         }
-        await _chart.ExtendTraces3D(null!, [rows.Select(r => (object)r.Round)], [rows.Select(r => (object)r.Values)], [0]);
+        await Chart.ExtendTraces3D(null!, [rows.Select(r => (object)r.Round)], [rows.Select(r => (object)r.Values)], [0]);
     }
 
-    private async void OnPlotted()
+    protected override async Task OnPlottedAsync()
     {
-        _plotted = true;
         if (_pending.Count > 0)
         {
             var pending = _pending.ToList();
             _pending.Clear();
-            try
-            {
-                await InvokeAsync(() => AppendAsync(pending));
-            }
-            catch (Exception ex) when (ex is JSException or TaskCanceledException or ObjectDisposedException)
-            {
-                // The page went away while rows were waiting.
-            }
+            await AppendAsync(pending);
         }
     }
 }

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Components;
-using Plotly.Blazor;
 using Plotly.Blazor.Traces;
 using PlotLayout = Plotly.Blazor.Layout;
 
@@ -10,21 +9,12 @@ namespace FedLab.Web.Components.Charts;
 /// the New run form's preview replaces the data and redraws (<see cref="ShowAsync"/>) when the partition
 /// settings change, which is a new figure rather than a new round.
 /// </summary>
-public sealed partial class LabelHistogramChart
+public sealed partial class LabelHistogramChart : ChartBase
 {
     /// <summary>Beyond this many classes the smallest ones are summed into "other" to keep the legend readable.</summary>
     public const int MaxClasses = 12;
 
-    private PlotlyChart? _chart;
-    private IList<ITrace> _data = [];
-    private PlotLayout _layout = new();
-    private readonly Config _config = ChartLayouts.Config();
-    private bool _plotted;
-    private bool? _renderedDark;
     private (IReadOnlyList<string> Classes, IReadOnlyList<int[]> Histograms)? _waiting;
-
-    [Parameter, EditorRequired]
-    public string Id { get; set; } = "";
 
     [Parameter]
     public IReadOnlyList<string> ClassNames { get; set; } = [];
@@ -32,59 +22,39 @@ public sealed partial class LabelHistogramChart
     [Parameter]
     public IReadOnlyList<int[]> Histograms { get; set; } = [];
 
-    [CascadingParameter(Name = "DarkMode")]
-    public bool Dark { get; set; }
-
-    protected override void OnInitialized()
+    protected override PlotLayout CreateLayout()
     {
-        _layout = ChartLayouts.Create("client", "examples", Dark);
-        _layout.BarMode = Plotly.Blazor.LayoutLib.BarModeEnum.Stack;
-        _renderedDark = Dark;
-        Fill(ClassNames, Histograms);
+        var layout = ChartLayouts.Create("client", "examples", Dark);
+        layout.BarMode = Plotly.Blazor.LayoutLib.BarModeEnum.Stack;
+        return layout;
     }
 
-    protected override async Task OnParametersSetAsync()
-    {
-        if (_plotted && _chart is not null && _renderedDark != Dark)
-        {
-            _renderedDark = Dark;
-            ChartLayouts.ApplyTheme(_layout, Dark);
-            await _chart.Relayout();
-        }
-    }
+    protected override void Initialize() => Fill(ClassNames, Histograms);
 
     /// <summary>Shows another partition (a redraw: a different figure, not an extension).</summary>
     public async Task ShowAsync(IReadOnlyList<string> classNames, IReadOnlyList<int[]> histograms)
     {
-        if (!_plotted || _chart is null)
+        if (!Plotted || Chart is null)
         {
             _waiting = (classNames, histograms);
             return;
         }
         Fill(classNames, histograms);
-        await _chart.React();
+        await Chart.React();
     }
 
-    private async void OnPlotted()
+    protected override async Task OnPlottedAsync()
     {
-        _plotted = true;
         if (_waiting is { } w)
         {
             _waiting = null;
-            try
-            {
-                await InvokeAsync(() => ShowAsync(w.Classes, w.Histograms));
-            }
-            catch (Exception ex) when (ex is Microsoft.JSInterop.JSException or TaskCanceledException or ObjectDisposedException)
-            {
-                // The page went away.
-            }
+            await ShowAsync(w.Classes, w.Histograms);
         }
     }
 
     private void Fill(IReadOnlyList<string> classNames, IReadOnlyList<int[]> histograms)
     {
-        _data.Clear();
+        Data.Clear();
         if (classNames.Count == 0 || histograms.Count == 0)
         {
             return;
@@ -96,12 +66,12 @@ public sealed partial class LabelHistogramChart
         int colour = 0;
         foreach (var k in shown)
         {
-            _data.Add(new Bar { Name = classNames[k], X = clients, Y = [.. histograms.Select(h => (object)(k < h.Length ? h[k] : 0))], Marker = new Plotly.Blazor.Traces.BarLib.Marker { Color = ChartPalette.Color(colour++) } });
+            Data.Add(new Bar { Name = classNames[k], X = clients, Y = [.. histograms.Select(h => (object)(k < h.Length ? h[k] : 0))], Marker = new Plotly.Blazor.Traces.BarLib.Marker { Color = ChartPalette.Color(colour++) } });
         }
         if (shown.Count < classNames.Count)
         {
             var rest = Enumerable.Range(0, classNames.Count).Except(shown).ToList();
-            _data.Add(new Bar { Name = $"other ({rest.Count} classes)", X = clients, Y = [.. histograms.Select(h => (object)rest.Sum(k => k < h.Length ? h[k] : 0))], Marker = new Plotly.Blazor.Traces.BarLib.Marker { Color = "#9e9e9e" } });
+            Data.Add(new Bar { Name = $"other ({rest.Count} classes)", X = clients, Y = [.. histograms.Select(h => (object)rest.Sum(k => k < h.Length ? h[k] : 0))], Marker = new Plotly.Blazor.Traces.BarLib.Marker { Color = "#9e9e9e" } });
         }
     }
 }

@@ -1,23 +1,13 @@
 using Microsoft.AspNetCore.Components;
-using Plotly.Blazor;
 using Plotly.Blazor.Traces;
 using PlotLayout = Plotly.Blazor.Layout;
 
 namespace FedLab.Web.Components.Charts;
 
 /// <summary>Several runs' lines on shared axes (the compare page). Drawn from stored data; a new selection redraws.</summary>
-public sealed partial class OverlayChart
+public sealed partial class OverlayChart : ChartBase
 {
-    private PlotlyChart? _chart;
-    private readonly IList<ITrace> _data = [];
-    private PlotLayout _layout = new();
-    private readonly Config _config = ChartLayouts.Config();
-    private bool _plotted;
-    private bool? _renderedDark;
     private IReadOnlyList<OverlayLine>? _drawn;
-
-    [Parameter, EditorRequired]
-    public string Id { get; set; } = "";
 
     [Parameter, EditorRequired]
     public IReadOnlyList<OverlayLine> Lines { get; set; } = [];
@@ -28,44 +18,35 @@ public sealed partial class OverlayChart
     [Parameter]
     public string YTitle { get; set; } = "";
 
-    [CascadingParameter(Name = "DarkMode")]
-    public bool Dark { get; set; }
+    protected override PlotLayout CreateLayout() => ChartLayouts.Create(XTitle, YTitle, Dark, height: 340);
 
-    protected override void OnInitialized()
-    {
-        _layout = ChartLayouts.Create(XTitle, YTitle, Dark, height: 340);
-        _renderedDark = Dark;
-        Fill();
-    }
+    protected override void Initialize() => Fill();
 
-    protected override async Task OnParametersSetAsync()
+    protected override async Task OnParametersChangedAsync()
     {
-        if (!_plotted || _chart is null)
-        {
-            return;
-        }
-        if (!ReferenceEquals(_drawn, Lines))
+        if (Plotted && Chart is not null && !ReferenceEquals(_drawn, Lines))
         {
             Fill();
-            await _chart.React();
-        }
-        if (_renderedDark != Dark)
-        {
-            _renderedDark = Dark;
-            ChartLayouts.ApplyTheme(_layout, Dark);
-            await _chart.Relayout();
+            await Chart.React();
         }
     }
 
-    private void OnPlotted() => _plotted = true;
+    protected override async Task OnPlottedAsync()
+    {
+        if (!ReferenceEquals(_drawn, Lines) && Chart is not null)
+        {
+            Fill();
+            await Chart.React();
+        }
+    }
 
     private void Fill()
     {
         _drawn = Lines;
-        _data.Clear();
+        Data.Clear();
         foreach (var line in Lines)
         {
-            _data.Add(new Scatter
+            Data.Add(new Scatter
             {
                 Name = line.Name,
                 X = [.. line.X.Select(v => (object)v)],

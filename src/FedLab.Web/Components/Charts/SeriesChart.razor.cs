@@ -1,6 +1,5 @@
 using FedLab.Web.Views;
 using Microsoft.AspNetCore.Components;
-using Microsoft.JSInterop;
 using Plotly.Blazor;
 using Plotly.Blazor.Traces;
 using PlotLayout = Plotly.Blazor.Layout;
@@ -12,18 +11,9 @@ namespace FedLab.Web.Components.Charts;
 /// (<see cref="AppendAsync"/> -> Plotly.extendTraces), never redrawn for a new round. Points that arrive
 /// before the first draw has been sent wait and are extended right after it, so none is drawn twice.
 /// </summary>
-public sealed partial class SeriesChart
+public sealed partial class SeriesChart : ChartBase
 {
     private readonly List<RoundPoint> _pending = [];
-    private PlotlyChart? _chart;
-    private IList<ITrace> _data = [];
-    private PlotLayout _layout = new();
-    private Config _config = ChartLayouts.Config();
-    private bool _plotted;
-    private bool? _renderedDark;
-
-    [Parameter, EditorRequired]
-    public string Id { get; set; } = "";
 
     [Parameter, EditorRequired]
     public IReadOnlyList<ChartSeries> Series { get; set; } = [];
@@ -40,35 +30,17 @@ public sealed partial class SeriesChart
     [Parameter]
     public string? Y2Title { get; set; }
 
-    [Parameter]
-    public bool Stacked { get; set; }
-
-    [CascadingParameter(Name = "DarkMode")]
-    public bool Dark { get; set; }
-
     /// <summary>Points in the first trace, on the server side (tests).</summary>
-    public int PointCount => _data.Count == 0 ? 0 : ((Scatter?)(_data[0] as Scatter))?.X?.Count ?? ((_data[0] as Bar)?.X?.Count ?? 0);
-
-    protected override void OnInitialized()
+    public int PointCount => Data.Count == 0 ? 0 : Data[0] switch
     {
-        _layout = ChartLayouts.Create(XTitle, YTitle, Dark, Y2Title);
-        if (Stacked)
-        {
-            _layout.BarMode = Plotly.Blazor.LayoutLib.BarModeEnum.Stack;
-        }
-        _renderedDark = Dark;
-        _data = [.. Series.Select(CreateTrace)];
-    }
+        Scatter s => s.X?.Count ?? 0,
+        Bar b => b.X?.Count ?? 0,
+        _ => 0,
+    };
 
-    protected override async Task OnParametersSetAsync()
-    {
-        if (_plotted && _chart is not null && _renderedDark != Dark)
-        {
-            _renderedDark = Dark;
-            ChartLayouts.ApplyTheme(_layout, Dark);
-            await _chart.Relayout();
-        }
-    }
+    protected override PlotLayout CreateLayout() => ChartLayouts.Create(XTitle, YTitle, Dark, Y2Title);
+
+    protected override void Initialize() => Data = [.. Series.Select(CreateTrace)];
 
     public async Task AppendAsync(IReadOnlyList<RoundPoint> points)
     {
@@ -76,31 +48,23 @@ public sealed partial class SeriesChart
         {
             return;
         }
-        if (!_plotted || _chart is null)
+        if (!Plotted || Chart is null)
         {
             _pending.AddRange(points);
             return;
         }
         var xs = Series.Select(_ => (IEnumerable<object>)[.. points.Select(p => (object)p.Round)]).ToList();
         var ys = Series.Select(s => (IEnumerable<object>)[.. points.Select(p => Value(s, p))]).ToList();
-        await _chart.ExtendTraces(xs, ys, Enumerable.Range(0, Series.Count));
+        await Chart.ExtendTraces(xs, ys, Enumerable.Range(0, Series.Count));
     }
 
-    private async void OnPlotted()
+    protected override async Task OnPlottedAsync()
     {
-        _plotted = true;
         if (_pending.Count > 0)
         {
             var pending = _pending.ToList();
             _pending.Clear();
-            try
-            {
-                await InvokeAsync(() => AppendAsync(pending));
-            }
-            catch (Exception ex) when (ex is JSException or TaskCanceledException or ObjectDisposedException)
-            {
-                // The page went away while points were waiting.
-            }
+            await AppendAsync(pending);
         }
     }
 

@@ -2,8 +2,6 @@ using FedLab.Engine.Runs;
 using FedLab.Web.Hubs;
 using FedLab.Web.Views;
 using Microsoft.AspNetCore.Components;
-using Microsoft.JSInterop;
-using Plotly.Blazor;
 using Plotly.Blazor.Traces;
 using PlotLayout = Plotly.Blazor.Layout;
 
@@ -13,46 +11,25 @@ namespace FedLab.Web.Components.Charts;
 /// Cumulative MB moved, one line per direction and payload kind (only kinds that carried bytes). New rounds
 /// extend the lines; a kind that first appears mid-run is added as a new trace with its history.
 /// </summary>
-public sealed partial class TrafficChart
+public sealed partial class TrafficChart : ChartBase
 {
     private readonly List<(bool Up, PayloadKind Kind)> _traces = [];
     private readonly List<RoundPoint> _all = [];
     private readonly List<RoundPoint> _pending = [];
-    private PlotlyChart? _chart;
-    private IList<ITrace> _data = [];
-    private PlotLayout _layout = new();
-    private readonly Config _config = ChartLayouts.Config();
-    private bool _plotted;
-    private bool? _renderedDark;
-
-    [Parameter, EditorRequired]
-    public string Id { get; set; } = "";
 
     [Parameter, EditorRequired]
     public IReadOnlyList<RoundPoint> InitialPoints { get; set; } = [];
 
-    [CascadingParameter(Name = "DarkMode")]
-    public bool Dark { get; set; }
 
-    protected override void OnInitialized()
+    protected override PlotLayout CreateLayout() => ChartLayouts.Create("round", "cumulative MB", Dark);
+
+    protected override void Initialize()
     {
-        _layout = ChartLayouts.Create("round", "cumulative MB", Dark);
-        _renderedDark = Dark;
         _all.AddRange(InitialPoints);
         foreach (var key in KindsIn(InitialPoints))
         {
             _traces.Add(key);
-            _data.Add(CreateTrace(key, _all));
-        }
-    }
-
-    protected override async Task OnParametersSetAsync()
-    {
-        if (_plotted && _chart is not null && _renderedDark != Dark)
-        {
-            _renderedDark = Dark;
-            ChartLayouts.ApplyTheme(_layout, Dark);
-            await _chart.Relayout();
+            Data.Add(CreateTrace(key, _all));
         }
     }
 
@@ -62,7 +39,7 @@ public sealed partial class TrafficChart
         {
             return;
         }
-        if (!_plotted || _chart is null)
+        if (!Plotted || Chart is null)
         {
             _pending.AddRange(points);
             return;
@@ -72,30 +49,22 @@ public sealed partial class TrafficChart
         {
             var xs = _traces.Select(_ => (IEnumerable<object>)[.. points.Select(p => (object)p.Round)]).ToList();
             var ys = _traces.Select(t => (IEnumerable<object>)[.. points.Select(p => (object)Mb(p, t))]).ToList();
-            await _chart.ExtendTraces(xs, ys, Enumerable.Range(0, _traces.Count));
+            await Chart.ExtendTraces(xs, ys, Enumerable.Range(0, _traces.Count));
         }
         foreach (var key in KindsIn(points).Where(k => !_traces.Contains(k)))
         {
             _traces.Add(key);
-            await _chart.AddTrace(CreateTrace(key, _all));
+            await Chart.AddTrace(CreateTrace(key, _all));
         }
     }
 
-    private async void OnPlotted()
+    protected override async Task OnPlottedAsync()
     {
-        _plotted = true;
         if (_pending.Count > 0)
         {
             var pending = _pending.ToList();
             _pending.Clear();
-            try
-            {
-                await InvokeAsync(() => AppendAsync(pending));
-            }
-            catch (Exception ex) when (ex is JSException or TaskCanceledException or ObjectDisposedException)
-            {
-                // The page went away while points were waiting.
-            }
+            await AppendAsync(pending);
         }
     }
 
