@@ -9,5 +9,6 @@ internal static class BenchmarkRegistry
     public static IReadOnlyList<Benchmark> All { get; } =
     [
         new("engine", "local training throughput vs a bare TorchSharp loop, GFLOP/s vs matmul peak, memory for 10 vs 100 clients", EngineBenchmark.Run),
+        new("dashboard", "live latency from a round's end to its point in the browser; run page first render for 1,000 rounds x 100 clients", DashboardBenchmark.Run),
     ];
 }
