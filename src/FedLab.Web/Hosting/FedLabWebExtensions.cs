@@ -7,6 +7,7 @@ using FedLab.Web.Hubs;
 using FedLab.Web.Live;
 using FedLab.Web.Queue;
 using FedLab.Web.Specs;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -65,6 +66,8 @@ public static class FedLabWebExtensions
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddProblemDetails();
+        // Keys for antiforgery tokens and circuits live with the data, so a restart does not invalidate open pages.
+        services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(settings.DataDirectoryFullPath, "keys")));
         // MudBlazor and Plotly.Blazor assets (_content/...) come from the NuGet packages through the static web
         // assets manifest, which ASP.NET only reads by itself in Development; read it in every environment.
         builder.WebHost.UseStaticWebAssets();

@@ -92,5 +92,19 @@ public sealed class SafetyTests
         same.Headers.Add("Origin", app.BaseUrl);
         Assert.Equal(HttpStatusCode.OK, (await app.Http.SendAsync(same)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await app.Http.PostJsonAsync("api/runs/validate", TinySpecs.Json())).StatusCode);
+
+        // Another site's page may not open the hub's (or the UI circuit's) WebSocket from the user's browser.
+        using var socket = new System.Net.WebSockets.ClientWebSocket();
+        socket.Options.SetRequestHeader("Origin", "http://evil.example");
+        var wsUrl = new Uri(app.BaseUrl.Replace("http://", "ws://", StringComparison.Ordinal) + "/hubs/runs");
+        var refusedSocket = await Assert.ThrowsAsync<System.Net.WebSockets.WebSocketException>(() => socket.ConnectAsync(wsUrl, CancellationToken.None));
+        Assert.Contains("403", refusedSocket.Message, StringComparison.Ordinal);
+        using var own = new System.Net.WebSockets.ClientWebSocket();
+        own.Options.SetRequestHeader("Origin", app.BaseUrl);
+        await own.ConnectAsync(wsUrl, CancellationToken.None);
+        Assert.Equal(System.Net.WebSockets.WebSocketState.Open, own.State);
+
+        var page = await app.Http.GetAsync("/");
+        Assert.Equal("DENY", page.Headers.GetValues("X-Frame-Options").Single());
     }
 }
