@@ -102,7 +102,11 @@ internal static class RoundWriter
         }
     }
 
-    /// <summary>Client-round rows through one prepared statement, rebound per row.</summary>
+    /// <summary>
+    /// Client-round rows through ONE prepared single-row statement, rebound per row. (Multi-row INSERTs were
+    /// measured slower here: Microsoft.Data.Sqlite binds each parameter by name, a linear lookup in SQLite, so
+    /// binding cost grows with the square of the parameters per statement.)
+    /// </summary>
     public static void WriteClientRounds(SqliteConnection connection, SqliteTransaction transaction, long runKey, IReadOnlyList<ClientRoundMetrics> clients)
     {
         if (clients.Count == 0)
@@ -110,24 +114,28 @@ internal static class RoundWriter
             return;
         }
         using var insert = Prepare(connection, transaction, InsertClientSql, ClientColumns.Length);
-        var p = insert.Parameters;
         foreach (var c in clients)
         {
-            int i = 0;
-            p[i++].Value = runKey;
-            p[i++].Value = c.Round;
-            p[i++].Value = c.ClientId;
-            p[i++].Value = c.Examples;
-            p[i++].Value = c.Steps;
-            p[i++].Value = Real(c.TrainLoss);
-            p[i++].Value = c.BytesUp;
-            p[i++].Value = c.BytesDown;
-            i = BindByKind(p, i, PayloadBytes.From(c.BytesUpByKind), PayloadBytes.From(c.BytesDownByKind));
-            p[i++].Value = Real(c.Flops);
-            p[i++].Value = Real(c.Seconds);
-            p[i++].Value = Real(c.Accuracy);
+            BindClient(insert.Parameters, runKey, c);
             insert.ExecuteNonQuery();
         }
+    }
+
+    private static void BindClient(SqliteParameterCollection p, long runKey, ClientRoundMetrics c)
+    {
+        int i = 0;
+        p[i++].Value = runKey;
+        p[i++].Value = c.Round;
+        p[i++].Value = c.ClientId;
+        p[i++].Value = c.Examples;
+        p[i++].Value = c.Steps;
+        p[i++].Value = Real(c.TrainLoss);
+        p[i++].Value = c.BytesUp;
+        p[i++].Value = c.BytesDown;
+        i = BindByKind(p, i, PayloadBytes.From(c.BytesUpByKind), PayloadBytes.From(c.BytesDownByKind));
+        p[i++].Value = Real(c.Flops);
+        p[i++].Value = Real(c.Seconds);
+        p[i].Value = Real(c.Accuracy);
     }
 
     /// <summary>Recomputes last round, totals, best and final from the stored rounds; returns rows updated (1, or 0 if the run is gone).</summary>

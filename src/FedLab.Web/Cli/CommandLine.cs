@@ -81,7 +81,7 @@ internal static class CommandLine
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException or InvalidOperationException)
         {
             // No stack traces on the console: the message says what failed and where.
-            error.WriteLine($"error: {ex.Message} (database {settings.DatabasePath})");
+            error.WriteLine(ex is SqliteException ? $"error: {ex.Message} (database {settings.DatabasePath})" : $"error: {ex.Message}");
             return RunCommand.Failed;
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested)
