@@ -9,5 +9,6 @@ internal static class BenchmarkRegistry
     public static IReadOnlyList<Benchmark> All { get; } =
     [
         new("engine", "local training throughput vs a bare TorchSharp loop, GFLOP/s vs matmul peak, memory for 10 vs 100 clients", EngineBenchmark.Run),
+        new("split", "per-batch time of a split training step (real serialisation) vs the unsplit step on the same batch, per cut", SplitBenchmark.Run),
     ];
 }
