@@ -10,5 +10,6 @@ internal static class BenchmarkRegistry
     [
         new("engine", "local training throughput vs a bare TorchSharp loop, GFLOP/s vs matmul peak, memory for 10 vs 100 clients", EngineBenchmark.Run),
         new("persistence", "client-round rows ingested per second through the recorder, comparison query latency for 20 runs x 1000 rounds", PersistenceBenchmark.Run),
+        new("split", "per-batch time of a split training step (real serialisation) vs the unsplit step on the same batch, per cut", SplitBenchmark.Run),
     ];
 }

@@ -32,7 +32,9 @@ internal sealed record CompareRow(
         int clients = spec.Partition.Clients;
         int rounds = result.Rounds.Count(r => r.Round > 0);
         var last = result.Rounds.Count == 0 ? null : result.Rounds[^1];
-        double up = result.ClientRounds.Sum(c => (double)c.BytesUp), down = result.ClientRounds.Sum(c => (double)c.BytesDown);
+        // Completed rounds only: a cancelled run may have reported some clients of the round it did not finish.
+        var clientRounds = result.ClientRounds.Where(c => last is not null && c.Round <= last.Round).ToList();
+        double up = clientRounds.Sum(c => (double)c.BytesUp), down = clientRounds.Sum(c => (double)c.BytesDown);
         return new CompareRow(
             label,
             Name(spec.Framework),
@@ -47,8 +49,8 @@ internal sealed record CompareRow(
             up / clients / 1e6,
             down / clients / 1e6,
             rounds == 0 ? 0 : (up + down) / clients / rounds / 1e6,
-            result.ClientRounds.Sum(c => c.Flops) / clients / 1e12,
-            result.ClientRounds.Sum(c => c.Seconds) / clients,
+            clientRounds.Sum(c => c.Flops) / clients / 1e12,
+            clientRounds.Sum(c => c.Seconds) / clients,
             result.WallSeconds,
             result.Info.TrainableParameters);
     }
