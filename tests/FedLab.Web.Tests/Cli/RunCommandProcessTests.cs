@@ -1,0 +1,79 @@
+namespace FedLab.Web.Tests.Cli;
+
+/// <summary>The headless <c>run</c> command as a user types it: exit codes, messages, output file, Ctrl+C.</summary>
+public sealed class RunCommandProcessTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
+
+    private static string WriteSpec(string folder, string json)
+    {
+        var path = Path.Combine(folder, "spec.json");
+        File.WriteAllText(path, json);
+        return path;
+    }
+
+    private static string TinySpec(int rounds) => $$"""
+        { "name": "cli", "model": "tiny", "dataset": { "name": "spam", "maxTokens": 24, "trainLimit": 120, "testLimit": 40 },
+          "partition": { "kind": "iid", "clients": 2 }, "framework": "fedllm",
+          "fineTune": { "lora": { "rank": 2, "alpha": 4 } },
+          "training": { "rounds": {{rounds}}, "localSteps": 2, "batchSize": 8 }, "seed": 3 }
+        """;
+
+    [Fact]
+    public async Task InvalidSpec_ListsEveryProblem_ExitsTwo_AndWritesNothing()
+    {
+        var folder = Directory.CreateTempSubdirectory("fedlab-spec-").FullName;
+        var spec = WriteSpec(folder, """
+            { "model": "gpt-17", "dataset": { "name": "imaginary" }, "partition": { "kind": "iid", "clients": 0 },
+              "framework": "fedllm", "training": { "rounds": 1, "localSteps": 1 }, "seed": 1 }
+            """);
+        var output = Path.Combine(folder, "out.json");
+        using var cli = new CliProcess("run", "--config", spec, "--out", output);
+        Assert.Equal(2, await cli.WaitAsync(Timeout));
+        Assert.Contains("model: unknown model 'gpt-17'", cli.Stderr, StringComparison.Ordinal);
+        Assert.Contains("dataset.name: unknown dataset 'imaginary'", cli.Stderr, StringComparison.Ordinal);
+        Assert.Contains("partition.clients: must be between 1 and 1000, got 0", cli.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("round", cli.Stdout, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+        Assert.DoesNotContain("   at ", cli.Stderr, StringComparison.Ordinal); // no stack traces
+    }
+
+    [Fact]
+    public async Task MalformedDatasetFile_IsReportedWithItsLine_ExitsTwo()
+    {
+        var folder = Directory.CreateTempSubdirectory("fedlab-spec-").FullName;
+        var csv = Path.Combine(folder, "mine.csv");
+        File.WriteAllText(csv, "text,label\nhello there,a\n\"never closed,b\n");
+        var spec = WriteSpec(folder, TinySpec(1).Replace("\"name\": \"spam\"", $"\"name\": \"{csv}\"", StringComparison.Ordinal));
+        using var cli = new CliProcess("run", "--config", spec);
+        Assert.Equal(2, await cli.WaitAsync(Timeout));
+        Assert.Contains("dataset.name: line 3", cli.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ValidSpec_PrintsOneLinePerRound_AndWritesMetricsJson()
+    {
+        var folder = Directory.CreateTempSubdirectory("fedlab-spec-").FullName;
+        var output = Path.Combine(folder, "results.json");
+        using var cli = new CliProcess("run", "--config", WriteSpec(folder, TinySpec(2)), "--out", output);
+        Assert.Equal(0, await cli.WaitAsync(Timeout));
+        Assert.Contains("round   0/2", cli.Stdout, StringComparison.Ordinal);
+        Assert.Contains("round   2/2", cli.Stdout, StringComparison.Ordinal);
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(output));
+        Assert.Equal(3, json.RootElement.GetProperty("rounds").GetArrayLength());
+        Assert.Equal(4, json.RootElement.GetProperty("clientRounds").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task CtrlC_CancelsCleanly_AfterCompletedRounds()
+    {
+        var folder = Directory.CreateTempSubdirectory("fedlab-spec-").FullName;
+        var output = Path.Combine(folder, "results.json");
+        using var cli = new CliProcess("run", "--config", WriteSpec(folder, TinySpec(500)), "--out", output);
+        await cli.WaitForOutputAsync("round   1/500", Timeout);
+        cli.SendInterrupt();
+        Assert.Equal(130, await cli.WaitAsync(Timeout));
+        Assert.Contains("cancelled after", cli.Stdout, StringComparison.Ordinal);
+        Assert.True(File.Exists(output), "the completed rounds are still written");
+    }
+}
