@@ -3,6 +3,7 @@ namespace FedLab.Web;
 /// <summary>
 /// The "FedLab" section of appsettings.json. Relative paths resolve against the current directory, so the
 /// dashboard and the headless commands started from the same folder share one database.
+/// Checked at start by <see cref="Hosting.FedLabSettingsValidator"/>.
 /// </summary>
 public sealed class FedLabSettings
 {
@@ -11,17 +12,33 @@ public sealed class FedLabSettings
     /// <summary>Holds fedlab.db (SQLite), checkpoints/ and uploads/.</summary>
     public string DataDirectory { get; set; } = ".fedlab";
 
-    /// <summary>Where the dashboard listens. Anything but loopback requires <see cref="AccessKey"/>.</summary>
+    /// <summary>
+    /// Where the dashboard listens (one or more URLs separated by ';'). Anything but loopback requires
+    /// <see cref="AccessKey"/>. <c>--urls</c> or FEDLAB__URLS override it (port 0 picks a free port).
+    /// </summary>
     public string Urls { get; set; } = "http://127.0.0.1:5080";
 
+    /// <summary>
+    /// Runs trained at the same time. 1 by default: libtorch's random generator is process-wide, so two runs
+    /// interleaving draws (dropout masks, initialisations) are no longer bit-reproducible by seed; on 2 CPU
+    /// cores they would also just share the same cores. Raise it for throughput on a large GPU box only.
+    /// </summary>
     public int MaxConcurrentRuns { get; set; } = 1;
+
+    /// <summary>Runs that may wait in the queue; creating more answers "queue full" and creates nothing.</summary>
+    public int MaxQueuedRuns { get; set; } = 1000;
 
     /// <summary>Required (UI, API and hub) when serving beyond loopback.</summary>
     public string AccessKey { get; set; } = "";
 
+    /// <summary>Largest dataset file accepted by the upload form and POST /api/datasets.</summary>
     public long MaxUploadBytes { get; set; } = 20_000_000;
 
+    /// <summary>Most rows an uploaded dataset may have.</summary>
     public int MaxDatasetRows { get; set; } = 200_000;
+
+    /// <summary>Largest JSON body (a run spec or an experiment) the API reads.</summary>
+    public int MaxSpecBytes { get; set; } = 1_000_000;
 
     /// <summary>libtorch threads; 0 = one per core.</summary>
     public int EngineThreads { get; set; }

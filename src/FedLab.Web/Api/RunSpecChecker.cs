@@ -1,0 +1,59 @@
+using FedLab.Engine.Datasets;
+using FedLab.Engine.Runs;
+using Microsoft.Extensions.Options;
+
+namespace FedLab.Web.Api;
+
+/// <summary>
+/// The validation every way into the dashboard uses (REST API and the New run form): the engine's strict
+/// <see cref="RunSpecJson"/> parse and <see cref="RunSpecValidator"/>, the same the CLI uses, plus one rule
+/// of the server: a dataset that is not bundled must be a file uploaded to this dashboard, so a request can
+/// never make the server read arbitrary files.
+/// </summary>
+public sealed class RunSpecChecker(IOptions<FedLabSettings> settings)
+{
+    private readonly RunSpecValidator _validator = new();
+
+    /// <summary>Parses strictly and validates; the spec is null when it does not parse.</summary>
+    public (RunSpec? Spec, IReadOnlyList<SpecError> Errors) Check(string json)
+    {
+        RunSpec spec;
+        try
+        {
+            spec = RunSpecJson.Parse(json);
+        }
+        catch (RunSpecException ex)
+        {
+            return (null, ex.Errors);
+        }
+        return (spec, Validate(spec));
+    }
+
+    public IReadOnlyList<SpecError> Validate(RunSpec spec)
+    {
+        var errors = _validator.Validate(spec).ToList();
+        var name = spec.Dataset.Name;
+        if (!string.IsNullOrWhiteSpace(name) && !DatasetCatalog.IsBundled(name) && !errors.Any(e => e.Field == "dataset.name")
+            && !IsUpload(name))
+        {
+            errors.Add(new SpecError("dataset.name",
+                $"'{name}' is not a dataset this dashboard holds: use a bundled dataset ({string.Join(", ", DatasetCatalog.BundledNames)}) or upload the file first (New run form, or POST /api/datasets) and use the name it returns"));
+        }
+        return errors;
+    }
+
+    public bool IsUpload(string path)
+    {
+        var uploads = Path.GetFullPath(settings.Value.UploadDirectory) + Path.DirectorySeparatorChar;
+        string full;
+        try
+        {
+            full = Path.GetFullPath(path);
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            return false;
+        }
+        return full.StartsWith(uploads, StringComparison.Ordinal) && File.Exists(full);
+    }
+}

@@ -1,0 +1,28 @@
+using FedLab.Engine.Runs;
+using FedLab.Web.Specs;
+
+namespace FedLab.Web.Components.Forms;
+
+/// <summary>What every field of the New run form shares: the draft, the current problems by field, and "changed".</summary>
+public sealed class SpecFormContext(SpecDraft draft, Func<string, Task> changed)
+{
+    private ILookup<string, string> _errors = Array.Empty<SpecError>().ToLookup(e => e.Field, e => e.Message);
+
+    public SpecDraft Draft { get; set; } = draft;
+
+    public IReadOnlyList<SpecError> Errors { get; private set; } = [];
+
+    public Func<string, Task> Changed { get; } = changed;
+
+    /// <summary>Raised after every validation, so each field can refresh its own message (not only the one edited).</summary>
+    public event Action? ErrorsChanged;
+
+    public void SetErrors(IReadOnlyList<SpecError> errors)
+    {
+        Errors = errors;
+        _errors = errors.ToLookup(e => e.Field, e => e.Message);
+        ErrorsChanged?.Invoke();
+    }
+
+    public IEnumerable<string> ErrorsAt(string path) => _errors[path];
+}

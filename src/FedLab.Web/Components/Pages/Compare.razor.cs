@@ -1,0 +1,100 @@
+using FedLab.Data;
+using FedLab.Web.Components.Charts;
+using FedLab.Web.Views;
+using Microsoft.AspNetCore.Components;
+
+namespace FedLab.Web.Components.Pages;
+
+/// <summary>
+/// Any selection of stored runs side by side: accuracy against rounds, MB and client TFLOPs; best/final
+/// metrics and the cost to a target accuracy; the spec fields that differ; CSV/JSON export. The selection
+/// lives in the URL (?ids=...), so a comparison can be bookmarked and shared.
+/// </summary>
+public sealed partial class Compare : IDisposable
+{
+    public const int MaxRuns = 20;
+
+    private readonly CancellationTokenSource _cts = new();
+    private IReadOnlyList<Guid> _ids = [];
+    private IReadOnlyList<RunSeries> _series = [];
+    private IReadOnlyList<RunMetricSummary> _summaries = [];
+    private IReadOnlyList<SpecDiff.Row> _diff = [];
+    private IReadOnlyList<RunSummaryRow> _recent = [];
+    private Dictionary<Guid, string> _names = [];
+    private IReadOnlyList<OverlayLine> _byRound = [];
+    private IReadOnlyList<OverlayLine> _byMb = [];
+    private IReadOnlyList<OverlayLine> _byTflops = [];
+    private double _targetPercent = 80;
+    private bool _loading = true;
+
+    [SupplyParameterFromQuery(Name = "ids")]
+    public string? Ids { get; set; }
+
+    [SupplyParameterFromQuery(Name = "target")]
+    public double? Target { get; set; }
+
+    [Inject] private RunStore Store { get; set; } = default!;
+    [Inject] private RunVariants StoredSpecs { get; set; } = default!;
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
+
+    protected override async Task OnParametersSetAsync()
+    {
+        _ids = [.. (Ids ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(s => Guid.TryParse(s, out var g) ? g : Guid.Empty).Where(g => g != Guid.Empty).Distinct().Take(MaxRuns)];
+        if (Target is double t && t is > 0 and <= 100)
+        {
+            _targetPercent = t;
+        }
+        _loading = true;
+        var page = await Store.ListRunsAsync(new RunListQuery { PageSize = 100 }, _cts.Token);
+        _recent = page.Items;
+        await LoadAsync();
+    }
+
+    private async Task LoadAsync()
+    {
+        _series = _ids.Count == 0 ? [] : await Store.GetSeriesAsync(_ids, _cts.Token);
+        _summaries = _ids.Count == 0 ? [] : await Store.GetSummariesAsync(_ids, _targetPercent / 100, _cts.Token);
+        _names = _recent.ToDictionary(r => r.Id, r => r.Name);
+        foreach (var s in _series)
+        {
+            _names[s.RunId] = s.Name;
+        }
+        var specs = await StoredSpecs.SpecJsonAsync(_series.Select(s => s.RunId).ToList(), _cts.Token);
+        _diff = _series.Count < 2 ? [] : SpecDiff.Compare([.. _series.Select(s => specs.GetValueOrDefault(s.RunId, "{}"))]);
+        _byRound = Lines(s => s.Rounds.Select(r => (double)r).ToList());
+        _byMb = Lines(s => s.CumulativeMbUp.Zip(s.CumulativeMbDown, (u, d) => u + d).ToList());
+        _byTflops = Lines(s => s.CumulativeClientTflops);
+        _loading = false;
+    }
+
+    private IReadOnlyList<OverlayLine> Lines(Func<RunSeries, IReadOnlyList<double>> x) =>
+        [.. _series.Select(s => new OverlayLine(s.Name, x(s), s.Accuracy, ColorOf(s.RunId)))];
+
+    private string ColorOf(Guid runId)
+    {
+        int index = _ids.ToList().IndexOf(runId);
+        return ChartPalette.Color(index < 0 ? 0 : index);
+    }
+
+    private string ExportHref(string format) => $"/api/runs/export?ids={string.Join(",", _ids)}&format={format}";
+
+    private Task SelectAsync(IEnumerable<Guid>? ids)
+    {
+        var list = (ids ?? []).Take(MaxRuns).ToList();
+        Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("ids", list.Count == 0 ? null : string.Join(",", list)));
+        return Task.CompletedTask;
+    }
+
+    private async Task SetTargetAsync(double percent)
+    {
+        _targetPercent = Math.Clamp(percent, 0, 100);
+        _summaries = _ids.Count == 0 ? [] : await Store.GetSummariesAsync(_ids, _targetPercent / 100, _cts.Token);
+    }
+
+    public void Dispose()
+    {
+        _cts.Cancel();
+        _cts.Dispose();
+    }
+}

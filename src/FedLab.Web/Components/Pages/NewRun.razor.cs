@@ -1,0 +1,330 @@
+using FedLab.Data;
+using FedLab.Engine.Datasets;
+using FedLab.Engine.Models;
+using FedLab.Engine.Runs;
+using FedLab.Web.Api;
+using FedLab.Web.Components.Charts;
+using FedLab.Web.Components.Forms;
+using FedLab.Web.Datasets;
+using FedLab.Web.Queue;
+using FedLab.Web.Specs;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Forms;
+using MudBlazor;
+
+namespace FedLab.Web.Components.Pages;
+
+/// <summary>
+/// The New run form over the one run spec. Every change re-validates with <see cref="RunSpecChecker"/> (the
+/// engine's parser and validator, as the API and CLI use) and shows each message at its field; partition
+/// changes refresh the label-histogram preview. Starts a run, or an experiment of one run per framework.
+/// </summary>
+public sealed partial class NewRun : IDisposable
+{
+    public static readonly TimeSpan PreviewDelay = TimeSpan.FromMilliseconds(250);
+
+    private readonly CancellationTokenSource _cts = new();
+    private readonly HashSet<FrameworkKind> _experimentFrameworks = [.. FrameworkCatalog.Federated.Select(f => f.Kind)];
+    private SpecFormContext _form = default!;
+    private LabelHistogramChart? _previewChart;
+    private PartitionPreview? _preview;
+    private double _skew;
+    private int _previewVersion;
+    private string? _loadProblem;
+    private string? _uploadMessage;
+    private bool _uploadOk;
+    private bool _uploading;
+    private bool _submitting;
+    private IReadOnlyList<ApiError> _experimentErrors = [];
+    private List<FieldOption> _uploadedDatasets = [];
+
+    [SupplyParameterFromQuery(Name = "clone")]
+    public Guid? Clone { get; set; }
+
+    [SupplyParameterFromQuery(Name = "preset")]
+    public string? Preset { get; set; }
+
+    [Inject] private RunSpecChecker Checker { get; set; } = default!;
+    [Inject] private PartitionPreviewer Previewer { get; set; } = default!;
+    [Inject] private DatasetUploads Uploads { get; set; } = default!;
+    [Inject] private RunQueue Queue { get; set; } = default!;
+    [Inject] private RunStore Store { get; set; } = default!;
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
+    [Inject] private ISnackbar Snackbar { get; set; } = default!;
+    [Inject] private Microsoft.Extensions.Options.IOptions<FedLabSettings> Settings { get; set; } = default!;
+
+    /// <summary>The form's context (tests drive and inspect it).</summary>
+    public SpecFormContext Form => _form;
+
+    private static IReadOnlyList<FieldOption> ModelOptions { get; } = [.. ModelCatalog.All.Select(m => new FieldOption(m.Id, $"{m.Id}: {m.DisplayName}"))];
+    private static IReadOnlyList<FieldOption> DeviceOptions { get; } = [new("auto", "auto (CUDA if present)"), new("cpu", "cpu"), new("cuda", "cuda")];
+    private static IReadOnlyList<FieldOption> PartitionOptions { get; } = [new("iid", "IID"), new("dirichlet", "Dirichlet label skew"), new("shards", "Shards (few labels per client)")];
+    private static IReadOnlyList<FieldOption> FrameworkOptions { get; } = [.. FrameworkCatalog.All.Select(f => new FieldOption(f.JsonName, f.DisplayName))];
+    private static IReadOnlyList<FieldOption> FineTuneOptions { get; } = [new("lora", "LoRA adapters + head"), new("full", "all weights"), new("head-only", "classification head only")];
+    private static IReadOnlyList<FieldOption> TargetOptions { get; } = [.. RunSpecValidator.LoraTargetNames.Select(t => new FieldOption(t, t))];
+
+    private IReadOnlyList<FieldOption> DatasetOptions =>
+    [
+        .. DatasetCatalog.BundledNames.Select(n => new FieldOption(n, $"{n} (bundled)")),
+        .. _uploadedDatasets,
+        .. CurrentIfOther(),
+    ];
+
+    private string LocalWork => _form.Draft.Get("training.localEpochs") is not null && _form.Draft.Get("training.localSteps") is null ? "epochs" : "steps";
+
+    protected override async Task OnInitializedAsync()
+    {
+        _form = new SpecFormContext(SpecDraft.From(Presets.Default), OnFieldChangedAsync);
+        _uploadedDatasets = ListUploads();
+        if (Clone is Guid id)
+        {
+            var detail = await Store.GetRunAsync(id, _cts.Token);
+            if (detail is null)
+            {
+                _loadProblem = $"There is no run {id} to clone; starting from the defaults.";
+            }
+            else
+            {
+                _form.Draft = SpecDraft.FromJson(detail.SpecJson);
+                _form.Draft.SetString("name", Truncate(detail.Summary.Name + " (copy)"));
+            }
+        }
+        else if (Preset == "quick")
+        {
+            _form.Draft = SpecDraft.From(Presets.QuickDemo);
+        }
+        else if (Preset == "compare")
+        {
+            _form.Draft = SpecDraft.From(Presets.CompareBase);
+        }
+        Validate();
+    }
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (firstRender)
+        {
+            await RefreshPreviewAsync();
+        }
+    }
+
+    private async Task OnFieldChangedAsync(string path)
+    {
+        Validate();
+        StateHasChanged();
+        if (path.StartsWith("dataset.", StringComparison.Ordinal) || path.StartsWith("partition.", StringComparison.Ordinal) || path == "seed")
+        {
+            await RefreshPreviewAsync();
+        }
+    }
+
+    private void Validate()
+    {
+        var (_, errors) = Checker.Check(_form.Draft.ToJson());
+        _form.SetErrors(errors);
+        _experimentErrors = [];
+    }
+
+    /// <summary>Computes the partition off the circuit's thread; a newer change supersedes an older preview.</summary>
+    private async Task RefreshPreviewAsync()
+    {
+        int version = ++_previewVersion;
+        await Task.Delay(PreviewDelay, _cts.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+        if (version != _previewVersion || _cts.IsCancellationRequested)
+        {
+            return;
+        }
+        RunSpec spec;
+        try
+        {
+            spec = RunSpecJson.Parse(_form.Draft.ToJson());
+        }
+        catch (RunSpecException)
+        {
+            _preview = PartitionPreview.Failed("Fix the fields marked above to see the preview.");
+            StateHasChanged();
+            return;
+        }
+        var preview = await Task.Run(() => Previewer.Preview(spec), _cts.Token);
+        if (version != _previewVersion)
+        {
+            return;
+        }
+        _preview = preview;
+        _skew = preview.Problem is null && preview.Histograms.Count > 0
+            ? FedLab.Engine.Datasets.Partitioner.MeanLabelSkew(new ClientPartition([.. preview.Histograms.Select(_ => Array.Empty<int>())], preview.Histograms), preview.ClassNames.Count)
+            : 0;
+        if (_previewChart is not null)
+        {
+            await _previewChart.ShowAsync(preview.ClassNames, preview.Histograms);
+        }
+        StateHasChanged();
+    }
+
+    private async Task SetLocalWorkAsync(string mode)
+    {
+        if (mode == LocalWork)
+        {
+            return;
+        }
+        // Exactly one of the two is set: switching moves to the other with a sensible start value.
+        if (mode == "epochs")
+        {
+            _form.Draft.Set("training.localSteps", null);
+            _form.Draft.SetNumber("training.localEpochs", 1);
+        }
+        else
+        {
+            _form.Draft.Set("training.localEpochs", null);
+            _form.Draft.SetNumber("training.localSteps", 10);
+        }
+        await OnFieldChangedAsync("training");
+    }
+
+    private async Task ApplyQuickDemoAsync()
+    {
+        _form.Draft = SpecDraft.From(Presets.QuickDemo);
+        Validate();
+        await RefreshPreviewAsync();
+    }
+
+    private async Task ApplyCompareAsync()
+    {
+        _form.Draft = SpecDraft.From(Presets.CompareBase);
+        _experimentFrameworks.Clear();
+        _experimentFrameworks.UnionWith(FrameworkCatalog.Federated.Select(f => f.Kind));
+        Validate();
+        Snackbar.Add($"Compare preset: press \"Start experiment\" to run it once per framework ({string.Join(", ", FrameworkCatalog.Federated.Select(f => f.DisplayName))}).", Severity.Info);
+        await RefreshPreviewAsync();
+    }
+
+    private void ToggleFramework(FrameworkKind kind, bool on)
+    {
+        if (on)
+        {
+            _experimentFrameworks.Add(kind);
+        }
+        else
+        {
+            _experimentFrameworks.Remove(kind);
+        }
+    }
+
+    private async Task StartRunAsync()
+    {
+        var (spec, errors) = Checker.Check(_form.Draft.ToJson());
+        _form.SetErrors(errors);
+        if (spec is null || errors.Count > 0)
+        {
+            return;
+        }
+        _submitting = true;
+        try
+        {
+            var id = await Queue.EnqueueAsync(spec, null, _cts.Token);
+            Navigation.NavigateTo($"/runs/{id}");
+        }
+        catch (QueueFullException ex)
+        {
+            Snackbar.Add(ex.Message, Severity.Warning);
+        }
+        finally
+        {
+            _submitting = false;
+        }
+    }
+
+    private async Task StartExperimentAsync()
+    {
+        var (spec, errors) = Checker.Check(_form.Draft.ToJson());
+        _form.SetErrors(errors);
+        if (spec is null || errors.Count > 0)
+        {
+            return;
+        }
+        var specs = ExperimentPlan.ForFrameworks(spec, FrameworkCatalog.All.Select(f => f.Kind).Where(_experimentFrameworks.Contains));
+        _experimentErrors = [.. specs.SelectMany(s => Checker.Validate(s).Select(e => new ApiError(e.Field, $"{e.Message} (with {FrameworkCatalog.Get(s.Framework).DisplayName})")))];
+        if (_experimentErrors.Count > 0)
+        {
+            return;
+        }
+        _submitting = true;
+        try
+        {
+            var (_, ids) = await Queue.EnqueueExperimentAsync(spec.Name, $"{specs.Count} frameworks on one base spec", specs, _cts.Token);
+            Navigation.NavigateTo("/compare?ids=" + string.Join(",", ids));
+        }
+        catch (QueueFullException ex)
+        {
+            Snackbar.Add(ex.Message, Severity.Warning);
+        }
+        finally
+        {
+            _submitting = false;
+        }
+    }
+
+    private async Task UploadAsync(IBrowserFile? file)
+    {
+        if (file is null)
+        {
+            return;
+        }
+        _uploading = true;
+        _uploadMessage = null;
+        try
+        {
+            if (file.Size > Uploads.MaxBytes)
+            {
+                (_uploadOk, _uploadMessage) = (false, $"{file.Name}: the file is {file.Size / 1e6:F1} MB; the limit is {Uploads.MaxBytes / 1e6:F1} MB (FedLab:MaxUploadBytes)");
+                return;
+            }
+            await using var stream = file.OpenReadStream(Uploads.MaxBytes + 1, _cts.Token);
+            var result = await Uploads.SaveAsync(file.Name, stream, file.Size, _cts.Token);
+            if (result.Dataset is { } dataset)
+            {
+                _uploadedDatasets = ListUploads();
+                _form.Draft.SetString("dataset.name", dataset.Name);
+                (_uploadOk, _uploadMessage) = (true, $"{dataset.FileName}: {dataset.Rows:N0} rows, {dataset.ClassNames.Count} classes ({string.Join(", ", dataset.ClassNames.Take(8))}{(dataset.ClassNames.Count > 8 ? ", …" : "")}); {dataset.Train} train / {dataset.Test} test");
+                await OnFieldChangedAsync("dataset.name");
+            }
+            else
+            {
+                (_uploadOk, _uploadMessage) = (false, $"{file.Name}: {result.Problem}");
+            }
+        }
+        finally
+        {
+            _uploading = false;
+        }
+    }
+
+    private List<FieldOption> ListUploads()
+    {
+        var folder = Settings.Value.UploadDirectory;
+        if (!Directory.Exists(folder))
+        {
+            return [];
+        }
+        return [.. new DirectoryInfo(folder).EnumerateFiles().OrderByDescending(f => f.LastWriteTimeUtc).Take(50)
+            .Select(f => new FieldOption(f.FullName, Runs.DatasetLabel(f.FullName) + " (uploaded)"))];
+    }
+
+    private IEnumerable<FieldOption> CurrentIfOther()
+    {
+        var current = _form.Draft.GetString("dataset.name");
+        if (current is null || DatasetCatalog.IsBundled(current) || _uploadedDatasets.Any(o => o.Value == current))
+        {
+            return [];
+        }
+        return [new FieldOption(current, current)];
+    }
+
+    private static string Truncate(string name) => name.Length <= 200 ? name : name[..200];
+
+    public void Dispose()
+    {
+        _cts.Cancel();
+        _cts.Dispose();
+    }
+}

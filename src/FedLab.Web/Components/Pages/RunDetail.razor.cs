@@ -1,0 +1,267 @@
+using System.Text.Json;
+using FedLab.Data;
+using FedLab.Engine.Runs;
+using FedLab.Web.Components.Charts;
+using FedLab.Web.Live;
+using FedLab.Web.Queue;
+using FedLab.Web.Views;
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+
+namespace FedLab.Web.Components.Pages;
+
+/// <summary>
+/// One run, live. The page subscribes to the run's events BEFORE it reads the stored snapshot, draws the
+/// snapshot once, then applies events in batches (at most about ten a second): new rounds extend the charts,
+/// nothing is redrawn. A run trained by another process (the CLI) is followed by polling the store.
+/// </summary>
+public sealed partial class RunDetail
+{
+    public static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(100);
+    public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
+
+    private readonly CancellationTokenSource _cts = new();
+    private RunSubscription? _subscription;
+    private RunView? _view;
+    private bool _missing;
+    private int _generation;
+    private long _droppedSeen;
+    private bool _following;
+    private SeriesChart? _accuracyChart;
+    private SeriesChart? _lossChart;
+    private SeriesChart? _computeChart;
+    private TrafficChart? _trafficChart;
+    private ClientHeatmap? _heatmap;
+
+    [Parameter]
+    public Guid RunId { get; set; }
+
+    [Inject] private RunStore Store { get; set; } = default!;
+    [Inject] private RunBroadcaster Broadcaster { get; set; } = default!;
+    [Inject] private RunQueue Queue { get; set; } = default!;
+    [Inject] private ClientRoundReader ClientRounds { get; set; } = default!;
+    [Inject] private TimeProvider Time { get; set; } = default!;
+    [Inject] private ISnackbar Snackbar { get; set; } = default!;
+    [Inject] private ILogger<RunDetail> Logger { get; set; } = default!;
+
+    /// <summary>The clients' own accuracy only where clients keep their own models (it is null for the others).</summary>
+    private IReadOnlyList<ChartSeries> AccuracySeries =>
+    [
+        new("accuracy", p => p.Accuracy, ChartPalette.Color(0)),
+        new("macro-F1", p => p.MacroF1, ChartPalette.Color(1), Dashed: true),
+        .. ClientsKeepModels ? [new ChartSeries("clients' own accuracy (mean)", p => p.ClientAccuracyMean, ChartPalette.Color(2), Dashed: true)] : Array.Empty<ChartSeries>(),
+    ];
+
+    private bool ClientsKeepModels => _view is { } v
+        && (v.Timeline.Points.Any(p => p.ClientAccuracyMean is not null) || v.Summary.Framework is not ("fedllm" or "centralized"));
+
+    private static IReadOnlyList<ChartSeries> LossSeries { get; } =
+    [
+        new("test loss", p => p.Loss, ChartPalette.Color(3)),
+        new("train loss (clients)", p => p.TrainLoss, ChartPalette.Color(4), Dashed: true),
+    ];
+
+    private static IReadOnlyList<ChartSeries> ComputeSeries { get; } =
+    [
+        new("client TFLOPs", p => p.ClientTflops, ChartPalette.Color(5), Bar: true),
+        new("client seconds", p => p.ClientSeconds, ChartPalette.Color(1), SecondAxis: true),
+    ];
+
+    private int ClientsPerRound => _view?.Detail.Spec is { } spec
+        ? Math.Max(1, (int)Math.Ceiling(spec.Partition.Clients * spec.Training.ClientFraction))
+        : 0;
+
+    private IReadOnlyList<int[]> Histograms => _view is null ? [] : [.. _view.Detail.Partitions.Select(p => p.LabelCounts.ToArray())];
+
+    private string SpecText
+    {
+        get
+        {
+            if (_view is null)
+            {
+                return "";
+            }
+            using var doc = JsonDocument.Parse(_view.Detail.SpecJson);
+            return JsonSerializer.Serialize(doc.RootElement, new JsonSerializerOptions { WriteIndented = true });
+        }
+    }
+
+    protected override async Task OnInitializedAsync()
+    {
+        // Register first: every event after this point is either in the snapshot below or in the stream.
+        _subscription = Broadcaster.Subscribe(RunId);
+        await LoadAsync();
+    }
+
+    protected override void OnAfterRender(bool firstRender)
+    {
+        if (!_following && _view is not null)
+        {
+            _following = true;
+            _ = FollowAsync(_cts.Token);
+            _ = PollOtherProcessAsync(_cts.Token);
+        }
+    }
+
+    private async Task LoadAsync()
+    {
+        var detail = await Store.GetRunAsync(RunId, _cts.Token);
+        if (detail is null)
+        {
+            _missing = true;
+            return;
+        }
+        _view = RunView.From(detail);
+        _droppedSeen = _subscription?.Dropped ?? 0;
+    }
+
+    private async Task FollowAsync(CancellationToken ct)
+    {
+        if (_subscription is null)
+        {
+            return;
+        }
+        try
+        {
+            await foreach (var batch in _subscription.ReadBatchesAsync(BatchWindow, Time, ct))
+            {
+                await InvokeAsync(() => ApplyAsync(batch));
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The page closed.
+        }
+        catch (Exception ex) when (ex is Microsoft.JSInterop.JSDisconnectedException or ObjectDisposedException)
+        {
+            // The circuit went away.
+        }
+        catch (Exception ex)
+        {
+            Logger.LogWarning(ex, "following run {RunId} stopped", RunId);
+        }
+    }
+
+    private async Task ApplyAsync(IReadOnlyList<RunEvent> batch)
+    {
+        if (_view is null || _cts.IsCancellationRequested)
+        {
+            return;
+        }
+        bool deleted = batch.Any(e => e is RunStatusChanged { Deleted: true });
+        if (deleted)
+        {
+            _missing = true;
+            _view = null;
+            StateHasChanged();
+            return;
+        }
+        var (rounds, roundClients, needsReload) = _view.Apply(batch);
+        if (needsReload || (_subscription?.Dropped ?? 0) > _droppedSeen)
+        {
+            // Missed events (or a resume that replays rounds): the store has everything; draw it again.
+            await LoadAsync();
+            _generation++;
+            StateHasChanged();
+            return;
+        }
+        var rows = new List<HeatmapRow>();
+        foreach (var rc in roundClients)
+        {
+            var reports = rc.IsComplete ? rc.Reported : await ClientRounds.ReadAsync(RunId, rc.Round, _cts.Token);
+            if (_view.CompleteRound(rc.Round, reports) is HeatmapRow row)
+            {
+                rows.Add(row);
+            }
+        }
+        if (rounds.Count > 0)
+        {
+            await Task.WhenAll(
+                _accuracyChart?.AppendAsync(rounds) ?? Task.CompletedTask,
+                _lossChart?.AppendAsync(rounds) ?? Task.CompletedTask,
+                _computeChart?.AppendAsync(rounds) ?? Task.CompletedTask,
+                _trafficChart?.AppendAsync(rounds) ?? Task.CompletedTask,
+                _heatmap?.AppendAsync(rows) ?? Task.CompletedTask);
+        }
+        StateHasChanged();
+    }
+
+    /// <summary>A run that is Running but not in this process's queue is being trained elsewhere (the CLI): poll.</summary>
+    private async Task PollOtherProcessAsync(CancellationToken ct)
+    {
+        try
+        {
+            using var timer = new PeriodicTimer(PollInterval, Time);
+            while (await timer.WaitForNextTickAsync(ct))
+            {
+                if (_view is not { } view || view.Summary.Status is not (RunStatus.Running or RunStatus.Queued) || Queue.IsRunning(RunId) || Queue.IsWaiting(RunId))
+                {
+                    continue;
+                }
+                var summary = await Store.GetRunSummaryAsync(RunId, ct);
+                if (summary is null || (summary.RoundsDone == view.Summary.RoundsDone && summary.Status == view.Summary.Status))
+                {
+                    continue;
+                }
+                // Another process records this run; its rounds (with their client rows) are on disk.
+                var fresh = await Store.GetRunAsync(RunId, ct);
+                if (fresh is not null)
+                {
+                    await InvokeAsync(async () =>
+                    {
+                        var added = view.ApplyStored(fresh);
+                        var rows = new List<HeatmapRow>();
+                        foreach (var p in added.Where(p => p.Round > 0))
+                        {
+                            if (view.CompleteRound(p.Round, await ClientRounds.ReadAsync(RunId, p.Round, ct)) is HeatmapRow row)
+                            {
+                                rows.Add(row);
+                            }
+                        }
+                        if (added.Count > 0)
+                        {
+                            await Task.WhenAll(_accuracyChart?.AppendAsync(added) ?? Task.CompletedTask, _lossChart?.AppendAsync(added) ?? Task.CompletedTask,
+                                _computeChart?.AppendAsync(added) ?? Task.CompletedTask, _trafficChart?.AppendAsync(added) ?? Task.CompletedTask,
+                                _heatmap?.AppendAsync(rows) ?? Task.CompletedTask);
+                        }
+                        StateHasChanged();
+                    });
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The page closed.
+        }
+        catch (Exception ex) when (ex is Microsoft.JSInterop.JSDisconnectedException or ObjectDisposedException)
+        {
+            // The circuit went away.
+        }
+    }
+
+    private async Task CancelAsync()
+    {
+        var result = await Queue.CancelAsync(RunId, _cts.Token);
+        Snackbar.Add(result.Ok ? "Cancelling: the run stops after the current batch." : result.Problem ?? "cannot cancel", result.Ok ? Severity.Info : Severity.Warning);
+    }
+
+    private async Task ResumeAsync()
+    {
+        try
+        {
+            var result = await Queue.ResumeAsync(RunId, _cts.Token);
+            Snackbar.Add(result.Ok ? "Queued: the run continues after its last recorded round." : result.Problem ?? "cannot resume", result.Ok ? Severity.Info : Severity.Warning);
+        }
+        catch (QueueFullException ex)
+        {
+            Snackbar.Add(ex.Message, Severity.Warning);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _cts.CancelAsync();
+        _subscription?.Dispose();
+        _cts.Dispose();
+    }
+}

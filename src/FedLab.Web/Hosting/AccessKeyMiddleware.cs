@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Options;
+
+namespace FedLab.Web.Hosting;
+
+/// <summary>
+/// With an access key configured, every request but the login page must carry it (see <see cref="AccessKey"/>):
+/// API and hub requests without it get 401, browser pages are sent to /login.
+/// </summary>
+public sealed class AccessKeyMiddleware(RequestDelegate next, IOptions<FedLabSettings> settings)
+{
+    public Task InvokeAsync(HttpContext context)
+    {
+        var key = settings.Value.AccessKey;
+        var path = context.Request.Path;
+        if (string.IsNullOrEmpty(key) || path.StartsWithSegments(LoginEndpoints.Path, StringComparison.OrdinalIgnoreCase)
+            || AccessKey.IsAuthorized(context.Request, key))
+        {
+            return next(context);
+        }
+        if (IsMachinePath(path))
+        {
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            return context.Response.WriteAsJsonAsync(Api.ApiErrors.One("accessKey", $"this dashboard needs its access key: send it in the {AccessKey.HeaderName} header"));
+        }
+        var returnUrl = context.Request.PathBase + path + context.Request.QueryString;
+        context.Response.Redirect($"{LoginEndpoints.Path}?returnUrl={Uri.EscapeDataString(returnUrl)}");
+        return Task.CompletedTask;
+    }
+
+    private static bool IsMachinePath(PathString path) =>
+        path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
+        || path.StartsWithSegments(AccessKey.HubPathPrefix, StringComparison.OrdinalIgnoreCase)
+        || path.StartsWithSegments("/openapi", StringComparison.OrdinalIgnoreCase)
+        || path.StartsWithSegments("/_blazor", StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Options;
+
+namespace FedLab.Web.Hosting;
+
+/// <summary>
+/// Checks the "FedLab" settings once at start, every problem at once. Serving beyond loopback without an
+/// access key is refused here, so the dashboard never listens unprotected on a network.
+/// </summary>
+public sealed class FedLabSettingsValidator : IValidateOptions<FedLabSettings>
+{
+    public const int MinAccessKeyLength = 12;
+
+    public ValidateOptionsResult Validate(string? name, FedLabSettings options)
+    {
+        var problems = new List<string>();
+        void Check(bool ok, string message)
+        {
+            if (!ok)
+            {
+                problems.Add(message);
+            }
+        }
+
+        Check(!string.IsNullOrWhiteSpace(options.DataDirectory), "FedLab:DataDirectory must name a folder");
+        var urls = ListenAddresses.Split(options.Urls ?? "");
+        Check(urls.Count > 0, "FedLab:Urls must name at least one URL, e.g. http://127.0.0.1:5080");
+        foreach (var url in urls)
+        {
+            if (ListenAddresses.Problem(url) is string problem)
+            {
+                problems.Add($"FedLab:Urls: {problem}");
+            }
+        }
+        var exposed = urls.Where(u => ListenAddresses.Problem(u) is null && !ListenAddresses.IsLoopback(u)).ToList();
+        if (exposed.Count > 0 && string.IsNullOrEmpty(options.AccessKey))
+        {
+            problems.Add(
+                $"refusing to serve on {string.Join(", ", exposed)} without an access key: anyone who can reach that address could start runs. " +
+                $"Set FedLab:AccessKey (or the FEDLAB__ACCESSKEY environment variable) to a secret of at least {MinAccessKeyLength} characters, or bind to 127.0.0.1.");
+        }
+        if (!string.IsNullOrEmpty(options.AccessKey))
+        {
+            Check(options.AccessKey.Length >= MinAccessKeyLength, $"FedLab:AccessKey must be at least {MinAccessKeyLength} characters");
+            Check(options.AccessKey.All(c => c > ' ' && c < 127), "FedLab:AccessKey must be printable ASCII without spaces (it travels in a header)");
+        }
+        Check(options.MaxConcurrentRuns is >= 1 and <= 64, $"FedLab:MaxConcurrentRuns must be between 1 and 64, got {options.MaxConcurrentRuns}");
+        Check(options.MaxQueuedRuns is >= 1 and <= 100_000, $"FedLab:MaxQueuedRuns must be between 1 and 100000, got {options.MaxQueuedRuns}");
+        Check(options.MaxUploadBytes is >= 1_000 and <= 2_000_000_000, $"FedLab:MaxUploadBytes must be between 1000 and 2000000000, got {options.MaxUploadBytes}");
+        Check(options.MaxDatasetRows is >= 10 and <= 10_000_000, $"FedLab:MaxDatasetRows must be between 10 and 10000000, got {options.MaxDatasetRows}");
+        Check(options.MaxSpecBytes is >= 1_000 and <= 100_000_000, $"FedLab:MaxSpecBytes must be between 1000 and 100000000, got {options.MaxSpecBytes}");
+        Check(options.EngineThreads is >= 0 and <= 1024, $"FedLab:EngineThreads must be between 0 and 1024, got {options.EngineThreads}");
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+}

@@ -1,0 +1,31 @@
+namespace FedLab.Web.Hosting;
+
+/// <summary>Builds the dashboard's web application; tests and the benchmark start it the same way.</summary>
+public static class FedLabWebApplication
+{
+    /// <param name="configureServices">Runs after the dashboard's registrations (tests replace services here).</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configureServices = null)
+    {
+        // Content root = the output folder: appsettings.json and wwwroot are copied there by the build, while
+        // the working directory stays the user's (relative data paths resolve against it).
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            // The static web assets manifests are named after this assembly, also when a test host or the
+            // benchmark is the entry assembly.
+            ApplicationName = typeof(FedLabWebApplication).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+            WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
+        });
+        builder.AddFedLabWeb();
+        configureServices?.Invoke(builder);
+        var app = builder.Build();
+        app.UseFedLabWeb();
+        return app;
+    }
+
+    /// <summary>The addresses actually bound (with the real port when port 0 was asked for).</summary>
+    public static IReadOnlyList<string> BoundUrls(this WebApplication app) =>
+        app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+}

@@ -1,0 +1,90 @@
+using FedLab.Data;
+using FedLab.Engine.Federation;
+using FedLab.Web.Api;
+using FedLab.Web.Components;
+using FedLab.Web.Datasets;
+using FedLab.Web.Hubs;
+using FedLab.Web.Live;
+using FedLab.Web.Queue;
+using FedLab.Web.Specs;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using MudBlazor.Services;
+
+namespace FedLab.Web.Hosting;
+
+/// <summary>Everything the dashboard registers and maps, so Program.cs stays a few lines.</summary>
+public static class FedLabWebExtensions
+{
+    /// <summary>
+    /// Binds and validates the "FedLab" settings, chooses the listen URLs (--urls / ASPNETCORE_URLS over
+    /// FedLab:Urls) and registers the data layer, the hosted engine, live fan-out, hub, API and UI services.
+    /// Services use TryAdd so tests can register fakes first.
+    /// </summary>
+    public static WebApplicationBuilder AddFedLabWeb(this WebApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection(FedLabSettings.Section);
+        // --urls (or ASPNETCORE_URLS) wins over FedLab:Urls; either way the validator sees what is bound.
+        var urls = builder.Configuration["urls"] is { Length: > 0 } hostUrls ? hostUrls : section[nameof(FedLabSettings.Urls)] ?? new FedLabSettings().Urls;
+        builder.Configuration[$"{FedLabSettings.Section}:{nameof(FedLabSettings.Urls)}"] = urls;
+        builder.WebHost.UseUrls(urls);
+        var settings = section.Get<FedLabSettings>() ?? new FedLabSettings();
+
+        var services = builder.Services;
+        services.AddOptions<FedLabSettings>().Bind(section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FedLabSettings>, FedLabSettingsValidator>());
+
+        services.AddFedLabData(settings.DatabasePath, settings.CheckpointDirectory);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(new EngineOptions { Threads = settings.EngineThreads });
+        services.TryAddSingleton<RunBroadcaster>();
+        services.TryAddSingleton<RunSpecChecker>();
+        services.TryAddSingleton<DatasetUploads>();
+        services.TryAddSingleton<PartitionPreviewer>();
+        services.TryAddSingleton<Views.RunVariants>();
+        services.TryAddSingleton<Views.ClientRoundReader>();
+        services.TryAddSingleton<HubForwarder>();
+        services.TryAddSingleton<RunQueue>();
+        // Hosted in this order: the database is ready before the queue takes runs.
+        services.AddHostedService<DatabaseStartup>();
+        services.AddHostedService(sp => sp.GetRequiredService<HubForwarder>());
+        services.AddHostedService(sp => sp.GetRequiredService<RunQueue>());
+
+        services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = settings.MaxUploadBytes + 64 * 1024);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = Math.Max(settings.MaxUploadBytes + 64 * 1024, settings.MaxSpecBytes));
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
+            // Metrics can be NaN (a diverged loss); say so rather than fail the response.
+            o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals;
+        });
+        services.AddOpenApi(o => o.AddJsonBodies());
+        services.AddSignalR();
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        services.AddProblemDetails();
+        // MudBlazor and Plotly.Blazor assets (_content/...) come from the NuGet packages through the static web
+        // assets manifest, which ASP.NET only reads by itself in Development; read it in every environment.
+        builder.WebHost.UseStaticWebAssets();
+        return builder;
+    }
+
+    public static WebApplication UseFedLabWeb(this WebApplication app)
+    {
+        app.UseExceptionHandler(errorApp => errorApp.Run(ErrorResponse.WriteAsync));
+        app.UseMiddleware<CrossSiteGuardMiddleware>();
+        app.UseMiddleware<AccessKeyMiddleware>();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets();
+        app.MapLogin();
+        app.MapOpenApi();
+        app.MapRunEndpoints();
+        app.MapExperimentEndpoints();
+        app.MapDatasetEndpoints();
+        app.MapHub<RunHub>(RunHub.Path);
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+}

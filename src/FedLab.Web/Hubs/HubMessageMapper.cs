@@ -1,0 +1,48 @@
+using System.Text.Json;
+using FedLab.Data;
+using FedLab.Engine.Runs;
+using FedLab.Web.Live;
+
+namespace FedLab.Web.Hubs;
+
+/// <summary>Engine events and stored rows to the hub's compact messages.</summary>
+public static class HubMessageMapper
+{
+    public static RoundMessage Round(RoundFinished e)
+    {
+        var m = e.Metrics;
+        return new RoundMessage(e.RunId, m.Round, e.TotalRounds, e.Timestamp, m.Global.Accuracy, m.Global.MacroF1, m.Global.Loss,
+            m.TrainLoss, m.ClientAccuracyMean, m.ClientAccuracyStd, m.Clients, m.BytesUp, m.BytesDown,
+            Kinds(m.BytesUpByKind), Kinds(m.BytesDownByKind), m.ClientFlops, m.ClientSeconds, m.ServerSeconds, m.EvalSeconds, m.WallSeconds);
+    }
+
+    public static RoundMessage Round(Guid runId, int totalRounds, RoundRow r) =>
+        new(runId, r.Round, totalRounds, r.FinishedAt, r.Accuracy, r.MacroF1, r.Loss, r.TrainLoss, r.ClientAccuracyMean, r.ClientAccuracyStd,
+            r.Clients, r.BytesUp, r.BytesDown, Kinds(r.Up.ToDictionary()), Kinds(r.Down.ToDictionary()),
+            r.ClientFlops, r.ClientSeconds, r.ServerSeconds, r.EvalSeconds, r.WallSeconds);
+
+    public static ClientRoundMessage ClientRound(ClientRoundFinished e)
+    {
+        var m = e.Metrics;
+        return new ClientRoundMessage(e.RunId, m.Round, m.ClientId, e.Timestamp, m.Examples, m.Steps, m.TrainLoss, m.BytesUp, m.BytesDown,
+            Kinds(m.BytesUpByKind), Kinds(m.BytesDownByKind), m.Flops, m.Seconds, m.Accuracy);
+    }
+
+    /// <summary>The status message for an event that changes a run's status; null for the others.</summary>
+    public static RunStatusMessage? Status(RunEvent e) => e switch
+    {
+        RunStarted s => new RunStatusMessage(s.RunId, StatusName(RunStatus.Running), s.Timestamp, null, s.FirstRound, s.Spec.Training.Rounds),
+        RunFinished f => new RunStatusMessage(f.RunId, StatusName(RunStatus.Finished), f.Timestamp, null, null, null),
+        RunFailed f => new RunStatusMessage(f.RunId, StatusName(RunStatus.Failed), f.Timestamp, f.Error, null, null),
+        RunCancelled c => new RunStatusMessage(c.RunId, StatusName(RunStatus.Cancelled), c.Timestamp, null, null, null),
+        RunStatusChanged c => new RunStatusMessage(c.RunId, c.Deleted ? "deleted" : StatusName(c.Status), c.Timestamp, c.Error, null, null),
+        _ => null,
+    };
+
+    public static string StatusName(RunStatus status) => status.ToString().ToLowerInvariant();
+
+    public static string KindName(PayloadKind kind) => JsonNamingPolicy.CamelCase.ConvertName(kind.ToString());
+
+    private static Dictionary<string, long> Kinds(IReadOnlyDictionary<PayloadKind, long> byKind) =>
+        byKind.Where(kv => kv.Value != 0).ToDictionary(kv => KindName(kv.Key), kv => kv.Value);
+}

@@ -1,0 +1,10 @@
+namespace FedLab.Web.Specs;
+
+public enum OptionFieldType
+{
+    Text,
+    Integer,
+    Number,
+    Choice,
+    Switch,
+}

@@ -1,0 +1,32 @@
+namespace FedLab.Web.Views;
+
+/// <summary>One client over the run so far: its data and its totals (the run page's per-client table).</summary>
+public sealed class ClientStats(int clientId, int examples, IReadOnlyList<int> labelCounts)
+{
+    public int ClientId { get; } = clientId;
+    public int Examples { get; } = examples;
+    public IReadOnlyList<int> LabelCounts { get; } = labelCounts;
+    public int Rounds { get; private set; }
+    public int LastRound { get; private set; }
+    public double? LastTrainLoss { get; private set; }
+    public double? LastAccuracy { get; private set; }
+    public long BytesUp { get; private set; }
+    public long BytesDown { get; private set; }
+    public double Flops { get; private set; }
+    public double Seconds { get; private set; }
+
+    public void Add(int round, double trainLoss, long bytesUp, long bytesDown, double flops, double seconds, double? accuracy)
+    {
+        Rounds++;
+        if (round >= LastRound)
+        {
+            LastRound = round;
+            LastTrainLoss = trainLoss;
+            LastAccuracy = accuracy ?? LastAccuracy;
+        }
+        BytesUp += bytesUp;
+        BytesDown += bytesDown;
+        Flops += flops;
+        Seconds += seconds;
+    }
+}

@@ -1,0 +1,27 @@
+using FedLab.Data;
+
+namespace FedLab.Web.Views;
+
+/// <summary>
+/// One round as the run page draws it: the round's metrics and the run's cumulative cost up to and
+/// including it (MB by direction and payload kind, client TFLOPs).
+/// </summary>
+public sealed record RoundPoint(
+    int Round,
+    double Accuracy,
+    double MacroF1,
+    double Loss,
+    double? TrainLoss,
+    double? ClientAccuracyMean,
+    PayloadBytes Up,
+    PayloadBytes Down,
+    double ClientTflops,
+    double ClientSeconds,
+    double WallSeconds,
+    DateTimeOffset FinishedAt,
+    IReadOnlyDictionary<Engine.Runs.PayloadKind, double> CumulativeMbUp,
+    IReadOnlyDictionary<Engine.Runs.PayloadKind, double> CumulativeMbDown,
+    double CumulativeClientTflops)
+{
+    public double CumulativeMbTotal => CumulativeMbUp.Values.Sum() + CumulativeMbDown.Values.Sum();
+}

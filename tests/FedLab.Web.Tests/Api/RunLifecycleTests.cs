@@ -1,0 +1,122 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using FedLab.Web.Tests.Infrastructure;
+
+namespace FedLab.Web.Tests.Api;
+
+/// <summary>Runs through the REST API: queued, trained in the background, listed, exported, cancelled, resumed, deleted.</summary>
+[Collection(SharedAppCollection.Name)]
+public sealed class RunLifecycleTests(SharedAppFixture fixture)
+{
+    private HttpClient Http => fixture.App.Http;
+
+    [Fact]
+    public async Task Create_RunsInTheBackground_AndIsStoredRoundByRound()
+    {
+        var name = "lifecycle-" + Guid.NewGuid().ToString("N")[..8];
+        var response = await Http.PostJsonAsync("api/runs", TinySpecs.Json(rounds: 2, name: name));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var created = await response.JsonAsync();
+        var id = created["id"]!.GetValue<Guid>();
+        Assert.Equal("queued", created["status"]!.GetValue<string>());
+        Assert.Equal($"/api/runs/{id}", response.Headers.Location?.OriginalString);
+
+        var run = await Http.WaitForStatusAsync(id, "finished");
+
+        Assert.Equal(3, run["rounds"]!.AsArray().Count); // round 0 (before training) + 2
+        Assert.Equal(2, run["summary"]!["roundsDone"]!.GetValue<int>());
+        Assert.Equal("tiny", run["spec"]!["model"]!.GetValue<string>());
+        Assert.Equal(3, run["partitions"]!.AsArray().Count);
+        var withClients = await Http.GetRunAsync(id, clientRounds: true);
+        Assert.Equal(6, withClients["clientRounds"]!.AsArray().Count); // 3 clients x 2 rounds
+
+        var page = await (await Http.GetAsync($"api/runs?text={name}")).JsonAsync();
+        Assert.Equal(1, page["total"]!.GetValue<int>());
+        Assert.Equal(id, page["items"]![0]!["id"]!.GetValue<Guid>());
+        Assert.True(page["items"]![0]!["bytesUp"]!.GetValue<long>() > 0);
+    }
+
+    [Fact]
+    public async Task Export_CsvAndJson()
+    {
+        var id = await Http.CreateRunAsync(TinySpecs.Json(rounds: 1, name: "export"));
+        await Http.WaitForStatusAsync(id, "finished");
+
+        var csv = await Http.GetAsync($"api/runs/export?ids={id}&format=csv");
+        Assert.Equal(HttpStatusCode.OK, csv.StatusCode);
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
+        var lines = (await csv.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, lines.Length); // header + rounds 0 and 1
+        Assert.Contains(id.ToString(), lines[1], StringComparison.OrdinalIgnoreCase);
+
+        var json = await Http.GetAsync($"api/runs/export?ids={id}&format=json");
+        Assert.Equal(HttpStatusCode.OK, json.StatusCode);
+        Assert.NotNull(JsonNode.Parse(await json.Content.ReadAsStringAsync()));
+
+        var bad = await Http.GetAsync($"api/runs/export?ids={id}&format=xml");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+
+    [Fact]
+    public async Task Cancel_Running_ThenResume_FinishesEveryRound_ThenDelete()
+    {
+        var id = await Http.CreateRunAsync(TinySpecs.Json(rounds: 30, name: "cancel-resume"));
+        await Eventually.WaitAsync(() => Http.GetRunAsync(id), r => r["summary"]!["roundsDone"]!.GetValue<int>() >= 1, TimeSpan.FromSeconds(120), "round 1");
+
+        var cancel = await Http.PostAsync($"api/runs/{id}/cancel", null);
+        Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
+        var cancelled = await Http.WaitForStatusAsync(id, "cancelled");
+        int done = cancelled["summary"]!["roundsDone"]!.GetValue<int>();
+        Assert.True(done < 30, $"the run should have stopped early, but it did {done} rounds");
+        Assert.True(cancelled["summary"]!["canResume"]!.GetValue<bool>());
+
+        // Cancelling again is refused with the reason; so is deleting a queued/running run later.
+        var again = await Http.PostAsync($"api/runs/{id}/cancel", null);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+
+        // Shorten nothing: the resumed run continues after its last recorded round and completes all 30.
+        var resume = await Http.PostAsync($"api/runs/{id}/resume", null);
+        Assert.Equal(HttpStatusCode.Accepted, resume.StatusCode);
+        var finished = await Http.WaitForStatusAsync(id, "finished", TimeSpan.FromSeconds(240));
+        var rounds = finished["rounds"]!.AsArray().Select(r => r!["round"]!.GetValue<int>()).ToList();
+        Assert.Equal(Enumerable.Range(0, 31), rounds);
+        Assert.Equal(1, finished["summary"]!["resumes"]!.GetValue<int>());
+
+        var resumeFinished = await Http.PostAsync($"api/runs/{id}/resume", null);
+        Assert.Equal(HttpStatusCode.Conflict, resumeFinished.StatusCode);
+        Assert.Contains("nothing to resume", (await resumeFinished.JsonAsync()).Errors().Single().Message, StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await Http.DeleteAsync($"api/runs/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Http.GetAsync($"api/runs/{id}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Cancel_QueuedRun_NeverStarts()
+    {
+        // One run at a time: the second waits in the queue while the first trains.
+        var first = await Http.CreateRunAsync(TinySpecs.Json(rounds: 6, name: "blocker"));
+        var second = await Http.CreateRunAsync(TinySpecs.Json(rounds: 2, name: "waiting"));
+        var waiting = await Http.GetRunAsync(second);
+        Assert.Equal("queued", waiting.Status());
+        Assert.True(waiting["queued"]!.GetValue<bool>());
+
+        Assert.Equal(HttpStatusCode.Accepted, (await Http.PostAsync($"api/runs/{second}/cancel", null)).StatusCode);
+        await Http.WaitForStatusAsync(first, "finished");
+        var run = await Http.GetRunAsync(second);
+        Assert.Equal("cancelled", run.Status());
+        Assert.Empty(run["rounds"]!.AsArray());
+        Assert.Null(run["summary"]!["startedAt"]?.GetValue<DateTimeOffset?>());
+    }
+
+    [Fact]
+    public async Task OpenApi_DescribesTheEndpoints()
+    {
+        var doc = await Http.GetFromJsonAsync<JsonNode>("openapi/v1.json");
+        var paths = doc!["paths"]!.AsObject().Select(p => p.Key).ToList();
+        Assert.Contains("/api/runs", paths);
+        Assert.Contains("/api/runs/{id}/cancel", paths);
+        Assert.Contains("/api/experiments", paths);
+        Assert.Contains("/api/datasets", paths);
+    }
+}

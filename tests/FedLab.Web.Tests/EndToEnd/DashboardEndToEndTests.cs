@@ -1,0 +1,147 @@
+using System.Globalization;
+using FedLab.Web.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace FedLab.Web.Tests.EndToEnd;
+
+/// <summary>
+/// The real app on 127.0.0.1 (port 0, its own data folder) in headless chromium: a quick run created from
+/// the form whose accuracy chart gains points live, then the compare page for two finished runs. Saves
+/// screenshots of every page (light and dark) under screenshots/ in the test output.
+/// </summary>
+public sealed class DashboardEndToEndTests : IAsyncLifetime
+{
+    private TestApp _app = default!;
+    private BrowserSession _browser = default!;
+
+    public async Task InitializeAsync()
+    {
+        _browser = await BrowserSession.StartAsync();
+        _app = await TestApp.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _browser.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task QuickRunFromTheForm_ChartGainsPointsLive_ThenCompareTwoFinishedRuns()
+    {
+        var page = await _browser.NewPageAsync(_app.BaseUrl);
+
+        // 1. The form: MudBlazor's styles loaded (a real browser renders its classes), presets and fields work.
+        await page.GotoAsync("/runs/new");
+        await page.WaitForSelectorAsync("#form-valid");
+        var appBarHeight = await page.EvaluateAsync<double>("document.querySelector('.mud-appbar').getBoundingClientRect().height");
+        Assert.InRange(appBarHeight, 40, 80); // unstyled, the app bar would not be a fixed-height bar
+        await WaitForPreviewAsync(page);
+        await BrowserSession.ScreenshotAsync(page, "new-run-light");
+
+        await SelectAsync(page, "model", "tiny:");
+        await FillAsync(page, "name", "e2e quick run");
+        await FillAsync(page, "dataset.maxTokens", "24");
+        await FillAsync(page, "dataset.trainLimit", "120");
+        await FillAsync(page, "dataset.testLimit", "40");
+        await FillAsync(page, "training.rounds", "8");
+        await FillAsync(page, "training.localSteps", "2");
+        await FillAsync(page, "training.batchSize", "8");
+        await FillAsync(page, "fineTune.lora.rank", "2");
+
+        // A bad value shows the validator's message at its field and blocks starting.
+        await FillAsync(page, "partition.clients", "0");
+        await page.WaitForSelectorAsync("[data-field='partition.clients'] .mud-input-error");
+        Assert.Contains("must be between 1 and 1000, got 0", await page.InnerTextAsync("[data-field='partition.clients']"), StringComparison.Ordinal);
+        Assert.True(await page.IsDisabledAsync("#start-run"));
+        await FillAsync(page, "partition.clients", "3");
+        await page.WaitForSelectorAsync("#form-valid");
+
+        await page.ClickAsync("#start-run");
+        await page.WaitForURLAsync(url => url.Contains("/runs/", StringComparison.Ordinal) && !url.EndsWith("/new", StringComparison.Ordinal));
+        var firstRun = Guid.Parse(page.Url.Split('/')[^1]);
+
+        // 2. Live: the accuracy chart gains points while the run trains, without a reload.
+        await page.WaitForFunctionAsync("() => window.fedlab && fedlab.tracePoints('chart-accuracy') >= 1");
+        var seen = new List<int>();
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (DateTime.UtcNow < deadline)
+        {
+            seen.Add(await page.EvaluateAsync<int>("fedlab.tracePoints('chart-accuracy')"));
+            if (seen[^1] == 9)
+            {
+                break;
+            }
+            await page.WaitForTimeoutAsync(250);
+        }
+        var distinct = seen.Distinct().ToList();
+        Assert.True(distinct.Count >= 3, $"the chart should have grown round by round; saw point counts {string.Join(",", distinct)}");
+        Assert.Equal(distinct.Order(), distinct); // only ever grew
+        Assert.Equal(9, seen[^1]); // rounds 0..8
+        await page.WaitForSelectorAsync("[data-status='finished']", new PageWaitForSelectorOptions { Timeout = 60_000 });
+        await BrowserSession.ScreenshotAsync(page, "run-light");
+
+        // A second finished run (the API, for speed), then the Runs page: select both, Compare.
+        var second = await _app.Http.CreateRunAsync(TinySpecs.Json(rounds: 3, name: "e2e second run", seed: 9));
+        await _app.Http.WaitForStatusAsync(second, "finished");
+        await page.GotoAsync("/");
+        await page.WaitForSelectorAsync($"[data-run-link='{second}']");
+        await BrowserSession.ScreenshotAsync(page, "runs-light");
+        await page.ClickAsync($"[data-run-select='{firstRun}']");
+        await page.ClickAsync($"[data-run-select='{second}']");
+        await page.ClickAsync("#compare-selected");
+
+        // 3. Compare: both runs overlaid on the round, MB and TFLOPs axes, the table, the spec diff.
+        await page.WaitForURLAsync(url => url.Contains("/compare?ids=", StringComparison.Ordinal));
+        await page.WaitForFunctionAsync("() => ['compare-rounds','compare-mb','compare-tflops'].every(id => { const el = document.getElementById(id); return el && el.data && el.data.length === 2; })");
+        Assert.Equal(9, await page.EvaluateAsync<int>("fedlab.tracePoints('compare-rounds', 0) + 0"));
+        var diff = await page.InnerTextAsync("#spec-diff");
+        Assert.Contains("training.rounds", diff, StringComparison.Ordinal);
+        Assert.Contains("seed", diff, StringComparison.Ordinal);
+        Assert.DoesNotContain("dataset.maxTokens", diff, StringComparison.Ordinal);
+        Assert.Equal(2, await page.Locator("#compare-table tbody tr").CountAsync());
+        await BrowserSession.ScreenshotAsync(page, "compare-light");
+
+        // Dark theme: every page renders with the dark palette.
+        var dark = await _browser.NewPageAsync(_app.BaseUrl, dark: true);
+        foreach (var (url, name, ready) in new[]
+        {
+            ($"/runs/{firstRun}", "run-dark", "() => fedlab.tracePoints('chart-accuracy') === 9"),
+            ("/", "runs-dark", "() => document.querySelector('[data-run-link]') !== null"),
+            ("/runs/new", "new-run-dark", "() => document.querySelector('#form-valid') !== null"),
+            (page.Url[_app.BaseUrl.Length..], "compare-dark", "() => fedlab.tracePoints('compare-rounds', 1) > 0"),
+        })
+        {
+            await dark.GotoAsync(url);
+            await dark.WaitForFunctionAsync(ready);
+            await dark.WaitForTimeoutAsync(500);
+            var background = await dark.EvaluateAsync<string>("getComputedStyle(document.querySelector('.mud-layout') || document.body).backgroundColor");
+            Assert.True(IsDark(background), $"{url} is not dark in the dark theme: background {background}");
+            await BrowserSession.ScreenshotAsync(dark, name);
+        }
+    }
+
+    private static async Task WaitForPreviewAsync(IPage page) =>
+        await page.WaitForFunctionAsync("() => document.getElementById('chart-preview') && document.getElementById('chart-preview').data && document.getElementById('chart-preview').data.length > 0");
+
+    private static async Task FillAsync(IPage page, string field, string value)
+    {
+        var input = page.Locator($"[data-field='{field}'] input").First;
+        await input.FillAsync(value);
+        await input.PressAsync("Tab");
+        await page.WaitForFunctionAsync($"() => document.querySelector(\"[data-field='{field}'] input\") !== null");
+    }
+
+    private static async Task SelectAsync(IPage page, string field, string optionStartsWith)
+    {
+        await page.ClickAsync($"[data-field='{field}'] .mud-select");
+        await page.Locator(".mud-popover-open .mud-list-item").Filter(new LocatorFilterOptions { HasText = optionStartsWith }).First.ClickAsync();
+        await page.WaitForSelectorAsync(".mud-popover-open", new PageWaitForSelectorOptions { State = WaitForSelectorState.Detached });
+    }
+
+    private static bool IsDark(string rgb)
+    {
+        var parts = rgb[(rgb.IndexOf('(') + 1)..rgb.IndexOf(')')].Split(',').Select(p => double.Parse(p.Trim(), CultureInfo.InvariantCulture)).ToArray();
+        return 0.299 * parts[0] + 0.587 * parts[1] + 0.114 * parts[2] < 80;
+    }
+}
