@@ -50,6 +50,8 @@ public sealed class RecordedEngineTests
     [Theory]
     [InlineData(FrameworkKind.FedLlm)]
     [InlineData(FrameworkKind.Centralized)]
+    [InlineData(FrameworkKind.Kd)]
+    [InlineData(FrameworkKind.Split)]
     public async Task CancelledRun_ResumedInTheSameRun_EndsWithTheUninterruptedMetrics(FrameworkKind framework)
     {
         using var db = await TestDatabase.CreateAsync();
