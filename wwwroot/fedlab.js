@@ -1,12 +1,115 @@
-// Small browser helpers for the FedLab dashboard (theme persistence, chart inspection for tests/benchmarks).
-window.fedlab = {
-  getTheme: () => { try { return localStorage.getItem("fedlab-theme"); } catch { return null; } },
-  setTheme: (value) => { try { localStorage.setItem("fedlab-theme", value); } catch { } },
-  // Number of points in trace 0 of a Plotly chart div (0 before it is drawn): what tests and the latency
-  // benchmark watch to see a round arrive.
-  tracePoints: (id, trace) => {
+// Small browser helpers for the FedLab dashboard: theme persistence, chart inspection for tests and the
+// latency benchmark, and the client x round heatmap (a canvas: Plotly's basic bundle, which the dashboard
+// loads because it is 4x smaller than the full one, has no heatmap trace).
+window.fedlab = (() => {
+  const getTheme = () => { try { return localStorage.getItem("fedlab-theme"); } catch { return null; } };
+  const setTheme = (value) => { try { localStorage.setItem("fedlab-theme", value); } catch { } };
+
+  // Points in trace `trace` (default 0) of a Plotly chart div, or rows of a heatmap; 0 before it is drawn.
+  const tracePoints = (id, trace) => {
     const el = document.getElementById(id);
-    if (!el || !el.data || !el.data[trace || 0] || !el.data[trace || 0].x) { return 0; }
-    return el.data[trace || 0].x.length;
-  },
-};
+    if (!el) { return 0; }
+    if (el.__heatmap) { return el.__heatmap.rows.length; }
+    const t = el.data && el.data[trace || 0];
+    return t && t.x ? t.x.length : 0;
+  };
+
+  // Viridis, reversed so that high loss is dark: anchors sampled from matplotlib's colormap.
+  const viridis = [[68, 1, 84], [72, 40, 120], [62, 74, 137], [49, 104, 142], [38, 130, 142], [31, 158, 137], [53, 183, 121], [109, 205, 89], [180, 222, 44], [253, 231, 37]];
+  const colour = (t) => {
+    const x = Math.min(1, Math.max(0, 1 - t)) * (viridis.length - 1);
+    const i = Math.min(viridis.length - 2, Math.floor(x)), f = x - i;
+    const a = viridis[i], b = viridis[i + 1];
+    return `rgb(${Math.round(a[0] + (b[0] - a[0]) * f)},${Math.round(a[1] + (b[1] - a[1]) * f)},${Math.round(a[2] + (b[2] - a[2]) * f)})`;
+  };
+
+  const heatmap = {
+    // rows: [{ round, values: [loss or null per client] }]; clients: column count.
+    draw(id, clients, rows, dark, yTitle) {
+      const el = document.getElementById(id);
+      if (!el) { return; }
+      if (!el.__heatmap) {
+        const canvas = document.createElement("canvas");
+        const tip = document.createElement("div");
+        tip.className = "fedlab-heatmap-tip";
+        el.appendChild(canvas);
+        el.appendChild(tip);
+        el.__heatmap = { canvas, tip, rows: [], clients, dark, yTitle };
+        canvas.addEventListener("mousemove", (e) => heatmap.hover(el, e));
+        canvas.addEventListener("mouseleave", () => { tip.style.display = "none"; });
+        new ResizeObserver(() => heatmap.paint(el)).observe(el);
+      }
+      Object.assign(el.__heatmap, { clients, rows: rows.slice(), dark, yTitle });
+      heatmap.paint(el);
+    },
+    // A live round: one more row, painted with the others (a canvas repaint of at most 200 x clients cells).
+    append(id, rows) {
+      const el = document.getElementById(id);
+      if (!el || !el.__heatmap) { return; }
+      el.__heatmap.rows.push(...rows);
+      heatmap.paint(el);
+    },
+    setTheme(id, dark) {
+      const el = document.getElementById(id);
+      if (!el || !el.__heatmap) { return; }
+      el.__heatmap.dark = dark;
+      heatmap.paint(el);
+    },
+    geometry(el) {
+      const h = el.__heatmap, width = el.clientWidth || 600, height = el.clientHeight || 420;
+      const left = 56, right = 70, top = 10, bottom = 44;
+      return { width, height, left, top, plotW: Math.max(10, width - left - right), plotH: Math.max(10, height - top - bottom), rows: h.rows.length, clients: h.clients };
+    },
+    range(h) {
+      let min = Infinity, max = -Infinity;
+      for (const r of h.rows) { for (const v of r.values) { if (v !== null && v !== undefined) { if (v < min) min = v; if (v > max) max = v; } } }
+      return min === Infinity ? [0, 1] : min === max ? [min, min + 1e-9] : [min, max];
+    },
+    paint(el) {
+      const h = el.__heatmap, g = heatmap.geometry(el), ratio = window.devicePixelRatio || 1;
+      h.canvas.width = g.width * ratio; h.canvas.height = g.height * ratio;
+      h.canvas.style.width = g.width + "px"; h.canvas.style.height = g.height + "px";
+      const ctx = h.canvas.getContext("2d");
+      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      ctx.clearRect(0, 0, g.width, g.height);
+      const text = h.dark ? "#d8dbe6" : "#2b2f3a", empty = h.dark ? "rgba(255,255,255,0.04)" : "rgba(0,0,0,0.04)";
+      const [min, max] = heatmap.range(h);
+      const cw = g.plotW / Math.max(1, g.clients), ch = g.plotH / Math.max(1, g.rows);
+      ctx.fillStyle = empty; ctx.fillRect(g.left, g.top, g.plotW, g.plotH);
+      // Rows bottom-up: the first round at the bottom, as on the line charts' y axis.
+      h.rows.forEach((r, i) => {
+        const y = g.top + g.plotH - (i + 1) * ch;
+        r.values.forEach((v, c) => {
+          if (v === null || v === undefined) { return; }
+          ctx.fillStyle = colour((v - min) / (max - min));
+          ctx.fillRect(g.left + c * cw, y, Math.ceil(cw), Math.ceil(ch));
+        });
+      });
+      ctx.fillStyle = text; ctx.font = "12px Roboto, Helvetica, Arial, sans-serif";
+      ctx.textAlign = "center"; ctx.textBaseline = "top";
+      const xStep = Math.max(1, Math.ceil(g.clients / Math.max(1, Math.floor(g.plotW / 40))));
+      for (let c = 0; c < g.clients; c += xStep) { ctx.fillText(String(c), g.left + (c + 0.5) * cw, g.top + g.plotH + 4); }
+      ctx.fillText("client", g.left + g.plotW / 2, g.height - 16);
+      ctx.textAlign = "right"; ctx.textBaseline = "middle";
+      const yStep = Math.max(1, Math.ceil(g.rows / Math.max(1, Math.floor(g.plotH / 22))));
+      for (let i = 0; i < g.rows; i += yStep) { ctx.fillText(String(h.rows[i].round), g.left - 6, g.top + g.plotH - (i + 0.5) * ch); }
+      ctx.save(); ctx.translate(12, g.top + g.plotH / 2); ctx.rotate(-Math.PI / 2); ctx.textAlign = "center"; ctx.fillText(h.yTitle || "round", 0, 0); ctx.restore();
+      // Colour bar with the loss range.
+      const bx = g.left + g.plotW + 16, bw = 12;
+      for (let k = 0; k < g.plotH; k++) { ctx.fillStyle = colour(1 - k / g.plotH); ctx.fillRect(bx, g.top + k, bw, 1); }
+      ctx.fillStyle = text; ctx.textAlign = "left";
+      ctx.fillText(max.toFixed(3), bx + bw + 4, g.top + 6); ctx.fillText(min.toFixed(3), bx + bw + 4, g.top + g.plotH - 6);
+    },
+    hover(el, e) {
+      const h = el.__heatmap, g = heatmap.geometry(el), rect = h.canvas.getBoundingClientRect();
+      const x = e.clientX - rect.left - g.left, y = g.top + g.plotH - (e.clientY - rect.top);
+      const c = Math.floor(x / (g.plotW / Math.max(1, g.clients))), i = Math.floor(y / (g.plotH / Math.max(1, g.rows)));
+      if (c < 0 || c >= g.clients || i < 0 || i >= g.rows) { h.tip.style.display = "none"; return; }
+      const v = h.rows[i].values[c];
+      h.tip.textContent = `client ${c}, round ${h.rows[i].round}: ${v === null || v === undefined ? "not sampled" : "train loss " + v.toFixed(4)}`;
+      h.tip.style.display = "block"; h.tip.style.left = (e.clientX - rect.left + 12) + "px"; h.tip.style.top = (e.clientY - rect.top + 12) + "px";
+    },
+  };
+
+  return { getTheme, setTheme, tracePoints, heatmap };
+})();

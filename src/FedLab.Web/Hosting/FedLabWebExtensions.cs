@@ -44,6 +44,7 @@ public static class FedLabWebExtensions
         services.TryAddSingleton<PartitionPreviewer>();
         services.TryAddSingleton<Views.RunVariants>();
         services.TryAddSingleton<Views.ClientRoundReader>();
+        services.TryAddSingleton<Views.RunSnapshotReader>();
         services.TryAddSingleton<HubForwarder>();
         services.TryAddSingleton<RunQueue>();
         // Hosted in this order: the database is ready before the queue takes runs.
@@ -84,7 +85,9 @@ public static class FedLabWebExtensions
         app.MapExperimentEndpoints();
         app.MapDatasetEndpoints();
         app.MapHub<RunHub>(RunHub.Path);
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // The charts send large JSON payloads over the circuit; compressing them costs more CPU than it saves on
+        // this machine (the dashboard is meant for loopback or a LAN).
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.DisableWebSocketCompression = true);
         return app;
     }
 }

@@ -9,22 +9,23 @@ namespace FedLab.Web.Hubs;
 /// what is stored, so no round falls between the two (a round may arrive both in the snapshot and as a
 /// message; de-duplicate by round number). Messages: see <see cref="HubMessageNames"/> and docs/dashboard.md.
 /// </summary>
-public sealed class RunHub(RunStore store) : Hub
+public sealed class RunHub(RunStore store, Views.RunSnapshotReader snapshots) : Hub
 {
     public const string Path = "/hubs/runs";
 
     public async Task<RunSnapshotMessage> JoinRun(Guid runId)
     {
         await Groups.AddToGroupAsync(Context.ConnectionId, HubMessageNames.RunGroup(runId), Context.ConnectionAborted);
-        var detail = await store.GetRunAsync(runId, Context.ConnectionAborted);
-        if (detail is null)
+        var summary = await store.GetRunSummaryAsync(runId, Context.ConnectionAborted);
+        var rounds = summary is null ? null : await snapshots.ReadRoundsAsync(runId, Context.ConnectionAborted);
+        if (summary is null || rounds is null)
         {
             await Groups.RemoveFromGroupAsync(Context.ConnectionId, HubMessageNames.RunGroup(runId), Context.ConnectionAborted);
             throw new HubException($"there is no run {runId}");
         }
-        var total = detail.Summary.TotalRounds;
-        return new RunSnapshotMessage(runId, detail.Summary.Name, HubMessageMapper.StatusName(detail.Summary.Status), total,
-            detail.Rounds.Select(r => HubMessageMapper.Round(runId, total, r)).ToList());
+        var total = summary.TotalRounds;
+        return new RunSnapshotMessage(runId, summary.Name, HubMessageMapper.StatusName(summary.Status), total,
+            [.. rounds.Select(r => HubMessageMapper.Round(runId, total, r))]);
     }
 
     public Task LeaveRun(Guid runId) =>

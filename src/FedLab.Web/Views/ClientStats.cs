@@ -15,6 +15,22 @@ public sealed class ClientStats(int clientId, int examples, IReadOnlyList<int> l
     public double Flops { get; private set; }
     public double Seconds { get; private set; }
 
+    /// <summary>Starts from the totals the store computed for the stored rounds.</summary>
+    public void AddTotals(ClientTotal t)
+    {
+        Rounds += t.Rounds;
+        if (t.LastRound >= LastRound)
+        {
+            LastRound = t.LastRound;
+            LastTrainLoss = t.LastTrainLoss is double l && double.IsFinite(l) ? l : LastTrainLoss;
+            LastAccuracy = t.LastAccuracy ?? LastAccuracy;
+        }
+        BytesUp += t.BytesUp;
+        BytesDown += t.BytesDown;
+        Flops += t.Flops;
+        Seconds += t.Seconds;
+    }
+
     public void Add(int round, double trainLoss, long bytesUp, long bytesDown, double flops, double seconds, double? accuracy)
     {
         Rounds++;

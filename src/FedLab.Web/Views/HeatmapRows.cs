@@ -1,5 +1,3 @@
-using FedLab.Data;
-
 namespace FedLab.Web.Views;
 
 /// <summary>
@@ -13,37 +11,31 @@ public sealed record HeatmapRows(int Clients, IReadOnlyList<HeatmapRow> Rows, bo
 
     public static HeatmapRows Empty { get; } = new(0, [], false);
 
-    public static HeatmapRows From(int clients, IReadOnlyList<ClientRoundRow> clientRounds, int lastRound)
+    /// <summary>Consecutive rounds per heatmap row, so a run has at most <see cref="MaxRows"/> rows.</summary>
+    public static int BucketSize(int lastRound) => Math.Max(1, (int)Math.Ceiling(lastRound / (double)MaxRows));
+
+    /// <summary>The grid from (row, client, mean loss) cells, as the store's aggregate query returns them.</summary>
+    public static HeatmapRows FromCells(int clients, int lastRound, IEnumerable<(int Row, int ClientId, double? Loss)> cells)
     {
         if (clients <= 0 || lastRound < 1)
         {
             return new HeatmapRows(Math.Max(0, clients), [], false);
         }
-        int bucket = Math.Max(1, (int)Math.Ceiling(lastRound / (double)MaxRows));
+        int bucket = BucketSize(lastRound);
         int rows = (lastRound + bucket - 1) / bucket;
-        var sum = new double[rows, clients];
-        var count = new int[rows, clients];
-        foreach (var c in clientRounds)
-        {
-            if (c.Round < 1 || c.Round > lastRound || c.ClientId < 0 || c.ClientId >= clients || !double.IsFinite(c.TrainLoss))
-            {
-                continue;
-            }
-            int row = (c.Round - 1) / bucket;
-            sum[row, c.ClientId] += c.TrainLoss;
-            count[row, c.ClientId]++;
-        }
-        var result = new List<HeatmapRow>(rows);
+        var grid = new double?[rows][];
         for (int r = 0; r < rows; r++)
         {
-            var values = new double?[clients];
-            for (int c = 0; c < clients; c++)
-            {
-                values[c] = count[r, c] == 0 ? null : Math.Round(sum[r, c] / count[r, c], 5);
-            }
-            result.Add(new HeatmapRow(r * bucket + 1, values));
+            grid[r] = new double?[clients];
         }
-        return new HeatmapRows(clients, result, bucket > 1);
+        foreach (var (row, client, loss) in cells)
+        {
+            if (row >= 0 && row < rows && client >= 0 && client < clients && loss is double v && double.IsFinite(v))
+            {
+                grid[row][client] = Math.Round(v, 5);
+            }
+        }
+        return new HeatmapRows(clients, [.. grid.Select((values, r) => new HeatmapRow(r * bucket + 1, values))], bucket > 1);
     }
 
     /// <summary>A live round's row from the client rounds reported for it.</summary>

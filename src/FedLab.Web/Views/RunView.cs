@@ -14,24 +14,22 @@ public sealed class RunView
     private readonly Dictionary<int, List<ClientRoundMetrics>> _clientRoundsByRound = [];
     private readonly List<LogEntry> _log = [];
 
-    private RunView(RunDetail detail)
+    private RunView(RunSnapshot snapshot)
     {
+        var detail = snapshot.Detail;
         Detail = detail;
         Summary = detail.Summary;
         Timeline = RunTimeline.From(detail.Rounds);
-        int clients = Math.Max(detail.Partitions.Count, detail.Spec?.Partition.Clients ?? 0);
-        Heatmap = HeatmapRows.From(clients, detail.ClientRounds, Timeline.LastRound);
+        Heatmap = snapshot.Heatmap;
+        int clients = Math.Max(Heatmap.Clients, Math.Max(detail.Partitions.Count, detail.Spec?.Partition.Clients ?? 0));
         Clients = [.. Enumerable.Range(0, clients).Select(c =>
         {
             var p = detail.Partitions.FirstOrDefault(x => x.ClientId == c);
             return new ClientStats(c, p?.Examples ?? 0, p?.LabelCounts ?? []);
         })];
-        foreach (var c in detail.ClientRounds)
+        foreach (var t in snapshot.ClientTotals.Where(t => t.ClientId >= 0 && t.ClientId < Clients.Count))
         {
-            if (c.ClientId >= 0 && c.ClientId < Clients.Count)
-            {
-                Clients[c.ClientId].Add(c.Round, c.TrainLoss, c.BytesUp, c.BytesDown, c.Flops, c.Seconds, c.Accuracy);
-            }
+            Clients[t.ClientId].AddTotals(t);
         }
         Log(detail.Summary.CreatedAt, "created");
         if (detail.Summary.StartedAt is DateTimeOffset started)
@@ -48,7 +46,7 @@ public sealed class RunView
         }
     }
 
-    public const int MaxLog = 300;
+    public const int MaxLog = 100;
 
     public RunDetail Detail { get; }
     public RunSummaryRow Summary { get; private set; }
@@ -58,7 +56,7 @@ public sealed class RunView
     public IReadOnlyList<LogEntry> LogEntries => _log;
     public int ClientsDoneInRound { get; private set; }
 
-    public static RunView From(RunDetail detail) => new(detail);
+    public static RunView From(RunSnapshot snapshot) => new(snapshot);
 
     /// <summary>
     /// Applies live events. Returns the new rounds (to extend the charts) and, per new round, the client
@@ -137,10 +135,10 @@ public sealed class RunView
     }
 
     /// <summary>Rounds read from the store while following a run of another process.</summary>
-    public IReadOnlyList<RoundPoint> ApplyStored(RunDetail fresh)
+    public IReadOnlyList<RoundPoint> ApplyStored(RunSummaryRow summary, IReadOnlyList<RoundRow> rounds)
     {
         var added = new List<RoundPoint>();
-        foreach (var r in fresh.Rounds)
+        foreach (var r in rounds)
         {
             if (Timeline.Add(r) is RoundPoint p)
             {
@@ -148,7 +146,7 @@ public sealed class RunView
                 LogRound(p);
             }
         }
-        Summary = fresh.Summary;
+        Summary = summary;
         return added;
     }
 

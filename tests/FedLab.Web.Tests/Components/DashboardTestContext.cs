@@ -43,6 +43,7 @@ public sealed class DashboardTestContext : BunitContext
         Services.AddSingleton<DatasetUploads>();
         Services.AddSingleton<RunVariants>();
         Services.AddSingleton<ClientRoundReader>();
+        Services.AddSingleton<RunSnapshotReader>();
         Services.AddMudServices(o =>
         {
             o.PopoverOptions.CheckForPopoverProvider = false;

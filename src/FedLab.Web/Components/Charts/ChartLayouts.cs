@@ -53,6 +53,16 @@ public static class ChartLayouts
         }
     }
 
+    /// <summary>
+    /// Beyond this many points a line is drawn without markers (and bars as a line): thousands of SVG markers
+    /// are what makes a long run's first draw slow, and at that density they are not readable anyway.
+    /// </summary>
+    public const int MaxMarkedPoints = 150;
+
+    public static Plotly.Blazor.Traces.ScatterLib.ModeFlag Mode(int points) => points > MaxMarkedPoints
+        ? Plotly.Blazor.Traces.ScatterLib.ModeFlag.Lines
+        : Plotly.Blazor.Traces.ScatterLib.ModeFlag.Lines | Plotly.Blazor.Traces.ScatterLib.ModeFlag.Markers;
+
     public static Config Config() => new()
     {
         Responsive = true,

@@ -1,43 +1,55 @@
 using FedLab.Web.Views;
 using Microsoft.AspNetCore.Components;
-using Plotly.Blazor.Traces;
-using PlotLayout = Plotly.Blazor.Layout;
+using Microsoft.JSInterop;
 
 namespace FedLab.Web.Components.Charts;
 
 /// <summary>
 /// Client x round heatmap of each client's training loss (rows = rounds, columns = clients; empty = the
-/// client was not sampled). Long runs are drawn with rounds averaged into at most
-/// <see cref="HeatmapRows.MaxRows"/> rows; live rounds are appended as new rows (Plotly.extendTraces on y and z).
+/// client was not sampled), drawn on a canvas by fedlab.js: the dashboard loads Plotly's basic bundle (a
+/// quarter of the full one's load time, which is what keeps a big run's page under a second), and that
+/// bundle has no heatmap. Long runs are drawn with rounds averaged into at most
+/// <see cref="HeatmapRows.MaxRows"/> rows; a live round adds one row (fedlab.heatmap.append).
 /// </summary>
-public sealed partial class ClientHeatmap : ChartBase
+public sealed partial class ClientHeatmap
 {
     private readonly List<HeatmapRow> _pending = [];
+    private bool _drawn;
+    private bool _drawnDark;
+
+    [Parameter, EditorRequired]
+    public string Id { get; set; } = "";
 
     [Parameter, EditorRequired]
     public HeatmapRows Rows { get; set; } = HeatmapRows.Empty;
 
+    [CascadingParameter(Name = "DarkMode")]
+    public bool Dark { get; set; }
 
-    protected override PlotLayout CreateLayout()
-    {
-        var layout = ChartLayouts.Create("client", Rows.Bucketed ? "round (averaged over buckets)" : "round", Dark, height: 420);
-        layout.ShowLegend = false;
-        return layout;
-    }
+    [Inject]
+    private IJSRuntime JS { get; set; } = default!;
 
-    protected override void Initialize()
+    private string YTitle => Rows.Bucketed ? "round (averaged over buckets)" : "round";
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
     {
-        Data.Add(new HeatMap
+        if (firstRender)
         {
-            Name = "train loss",
-            X = [.. Enumerable.Range(0, Rows.Clients).Select(c => (object)c)],
-            Y = [.. Rows.Rows.Select(r => (object)r.Round)],
-            Z = [.. Rows.Rows.Select(r => (object)r.Values)],
-            ColorScale = "Viridis",
-            ReverseScale = true,
-            HoverTemplate = "client %{x}<br>round %{y}<br>train loss %{z:.4f}<extra></extra>",
-            ColorBar = new Plotly.Blazor.Traces.HeatMapLib.ColorBar { Title = new Plotly.Blazor.Traces.HeatMapLib.ColorBarLib.Title { Text = "loss" } },
-        });
+            _drawnDark = Dark;
+            await JS.InvokeVoidAsync("fedlab.heatmap.draw", Id, Rows.Clients, Payload(Rows.Rows), Dark, YTitle);
+            _drawn = true;
+            if (_pending.Count > 0)
+            {
+                var pending = _pending.ToList();
+                _pending.Clear();
+                await AppendAsync(pending);
+            }
+        }
+        else if (_drawn && _drawnDark != Dark)
+        {
+            _drawnDark = Dark;
+            await JS.InvokeVoidAsync("fedlab.heatmap.setTheme", Id, Dark);
+        }
     }
 
     public async Task AppendAsync(IReadOnlyList<HeatmapRow> rows)
@@ -46,21 +58,13 @@ public sealed partial class ClientHeatmap : ChartBase
         {
             return;
         }
-        if (!Plotted || Chart is null)
+        if (!_drawn)
         {
             _pending.AddRange(rows);
             return;
         }
-        await Chart.ExtendTraces3D(null!, [rows.Select(r => (object)r.Round)], [rows.Select(r => (object)r.Values)], [0]);
+        await JS.InvokeVoidAsync("fedlab.heatmap.append", Id, Payload(rows));
     }
 
-    protected override async Task OnPlottedAsync()
-    {
-        if (_pending.Count > 0)
-        {
-            var pending = _pending.ToList();
-            _pending.Clear();
-            await AppendAsync(pending);
-        }
-    }
+    private static object[] Payload(IEnumerable<HeatmapRow> rows) => [.. rows.Select(r => new { round = r.Round, values = r.Values })];
 }

@@ -51,7 +51,7 @@ public sealed partial class OverlayChart : ChartBase
                 Name = line.Name,
                 X = [.. line.X.Select(v => (object)v)],
                 Y = [.. line.Y.Select(v => double.IsFinite(v) ? (object)v : null!)],
-                Mode = Plotly.Blazor.Traces.ScatterLib.ModeFlag.Lines | Plotly.Blazor.Traces.ScatterLib.ModeFlag.Markers,
+                Mode = ChartLayouts.Mode(line.X.Count),
                 Line = new Plotly.Blazor.Traces.ScatterLib.Line { Color = line.Color, Width = 2 },
                 Marker = new Plotly.Blazor.Traces.ScatterLib.Marker { Size = 5, Color = line.Color },
             });

@@ -73,7 +73,7 @@ public sealed partial class SeriesChart : ChartBase
         var xs = InitialPoints.Select(p => (object)p.Round).ToList();
         var ys = InitialPoints.Select(p => Value(s, p)).ToList();
         string? axis = s.SecondAxis ? "y2" : null;
-        if (s.Bar)
+        if (s.Bar && xs.Count <= ChartLayouts.MaxMarkedPoints)
         {
             return new Bar { Name = s.Name, X = xs, Y = ys, YAxis = axis, Marker = new Plotly.Blazor.Traces.BarLib.Marker { Color = s.Color } };
         }
@@ -83,7 +83,7 @@ public sealed partial class SeriesChart : ChartBase
             X = xs,
             Y = ys,
             YAxis = axis,
-            Mode = Plotly.Blazor.Traces.ScatterLib.ModeFlag.Lines | Plotly.Blazor.Traces.ScatterLib.ModeFlag.Markers,
+            Mode = ChartLayouts.Mode(xs.Count),
             Line = new Plotly.Blazor.Traces.ScatterLib.Line { Color = s.Color, Width = 2, Dash = s.Dashed ? "dash" : "solid" },
             Marker = new Plotly.Blazor.Traces.ScatterLib.Marker { Size = 5, Color = s.Color },
         };

@@ -99,7 +99,7 @@ public sealed partial class TrafficChart : ChartBase
             Name = $"{(t.Up ? "up" : "down")} · {HubMessageMapper.KindName(t.Kind)}",
             X = [.. points.Select(p => (object)p.Round)],
             Y = [.. points.Select(p => (object)Mb(p, t))],
-            Mode = Plotly.Blazor.Traces.ScatterLib.ModeFlag.Lines | Plotly.Blazor.Traces.ScatterLib.ModeFlag.Markers,
+            Mode = ChartLayouts.Mode(points.Count),
             Line = new Plotly.Blazor.Traces.ScatterLib.Line { Color = color, Width = 2, Dash = t.Up ? "solid" : "dot" },
             Marker = new Plotly.Blazor.Traces.ScatterLib.Marker { Size = 5, Color = color },
         };

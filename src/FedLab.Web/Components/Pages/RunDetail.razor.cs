@@ -40,6 +40,7 @@ public sealed partial class RunDetail
     [Inject] private RunBroadcaster Broadcaster { get; set; } = default!;
     [Inject] private RunQueue Queue { get; set; } = default!;
     [Inject] private ClientRoundReader ClientRounds { get; set; } = default!;
+    [Inject] private RunSnapshotReader Snapshots { get; set; } = default!;
     [Inject] private TimeProvider Time { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private ILogger<RunDetail> Logger { get; set; } = default!;
@@ -105,13 +106,13 @@ public sealed partial class RunDetail
 
     private async Task LoadAsync()
     {
-        var detail = await Store.GetRunAsync(RunId, _cts.Token);
-        if (detail is null)
+        var snapshot = await Snapshots.ReadAsync(RunId, _cts.Token);
+        if (snapshot is null)
         {
             _missing = true;
             return;
         }
-        _view = RunView.From(detail);
+        _view = RunView.From(snapshot);
         _droppedSeen = _subscription?.Dropped ?? 0;
     }
 
@@ -207,12 +208,12 @@ public sealed partial class RunDetail
                     continue;
                 }
                 // Another process records this run; its rounds (with their client rows) are on disk.
-                var fresh = await Store.GetRunAsync(RunId, ct);
+                var fresh = await Snapshots.ReadRoundsAsync(RunId, ct);
                 if (fresh is not null)
                 {
                     await InvokeAsync(async () =>
                     {
-                        var added = view.ApplyStored(fresh);
+                        var added = view.ApplyStored(summary, fresh);
                         var rows = new List<HeatmapRow>();
                         foreach (var p in added.Where(p => p.Round > 0))
                         {

@@ -43,7 +43,7 @@ public sealed class RunDetailPageTests
         {
             Assert.Contains(ctx.Calls("extendTraces"), c => Equals(c.Arguments[0], chart));
         }
-        Assert.Contains(ctx.Calls("extendTraces3D"), c => Equals(c.Arguments[0], "chart-heatmap"));
+        var row = Assert.Single(ctx.Calls("fedlab.heatmap.append"), c => Equals(c.Arguments[0], "chart-heatmap"));
         Assert.Single(ctx.Calls("newPlot"), c => Equals(c.Arguments[0], "chart-accuracy"));
         Assert.Empty(ctx.Calls("react"));
         cut.WaitForAssertion(() => Assert.Equal("4/10", cut.Find("[data-rounds]").TextContent.Trim()));
