@@ -81,17 +81,22 @@ public sealed class RunLauncher(RunStore store, RunRecorderFactory recorders, Fe
     public async Task<RecordedRun> ResumeAsync(Guid runId, EngineOptions engine, IRunEventSink? observer, CancellationToken ct)
     {
         var plan = await PlanResumeAsync(runId, ct);
+        var before = await store.GetRunSummaryAsync(runId, ct);
+        if (!await store.TryClaimAsync(runId, plan.Status, ct))
+        {
+            throw new ResumeRefusedException($"run {runId} changed status while preparing the resume (another process may have resumed it)");
+        }
         try
         {
             return await StartAsync(runId, plan.Spec, engine, observer, plan.CheckpointPath, ct);
         }
-        catch (RunSpecException ex)
+        catch (Exception ex) when (ex is RunSpecException or InvalidDataException or IOException)
         {
-            throw new ResumeRefusedException($"run {runId} cannot be resumed: {string.Join("; ", ex.Errors)}", ex);
-        }
-        catch (Exception ex) when (ex is InvalidDataException or IOException)
-        {
-            throw new ResumeRefusedException($"run {runId} cannot be resumed: {ex.Message}", ex);
+            // Nothing started: the run is as it was.
+            await store.ReleaseAsync(runId, plan.Status, before?.Error, CancellationToken.None);
+            throw new ResumeRefusedException(ex is RunSpecException spec
+                ? $"run {runId} cannot be resumed: {string.Join("; ", spec.Errors)}"
+                : $"run {runId} cannot be resumed: {ex.Message}", ex);
         }
     }
 

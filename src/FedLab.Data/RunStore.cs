@@ -220,6 +220,32 @@ public sealed class RunStore(IDbContextFactory<FedLabDbContext> contexts, FedLab
         await db.SaveChangesAsync(ct);
     }
 
+    /// <summary>
+    /// Atomically moves a stopped run to Queued, owned by this process, if it is still in <paramref name="expected"/>:
+    /// of two processes resuming the same run, one wins. False if the status changed meanwhile.
+    /// </summary>
+    internal async Task<bool> TryClaimAsync(Guid runId, RunStatus expected, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var owner = ProcessOwner.Current;
+        string from = expected.ToString();
+        return await db.Runs.Where(r => r.Id == runId && r.Status == from).ExecuteUpdateAsync(s => s
+            .SetProperty(r => r.Status, nameof(RunStatus.Queued))
+            .SetProperty(r => r.OwnerHost, owner.Host)
+            .SetProperty(r => r.OwnerPid, owner.Pid)
+            .SetProperty(r => r.OwnerStartedAt, owner.StartedAt), ct) == 1;
+    }
+
+    /// <summary>Puts back the status and error a claimed run had, when the resume could not start.</summary>
+    internal async Task ReleaseAsync(Guid runId, RunStatus status, string? error, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        string queued = nameof(RunStatus.Queued);
+        await db.Runs.Where(r => r.Id == runId && r.Status == queued).ExecuteUpdateAsync(s => s
+            .SetProperty(r => r.Status, status.ToString())
+            .SetProperty(r => r.Error, error), ct);
+    }
+
     /// <summary>The checkpoint after the run's last recorded round; null if it has none.</summary>
     public async Task<string?> GetCheckpointPathAsync(Guid runId, CancellationToken ct)
     {

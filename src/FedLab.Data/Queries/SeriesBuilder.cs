@@ -85,7 +85,7 @@ internal static class SeriesBuilder
         };
     }
 
-    private static IReadOnlyDictionary<PayloadKind, IReadOnlyList<double>> CumulativeByKind(IReadOnlyList<RoundRow> rounds, Func<RoundRow, PayloadBytes> pick)
+    private static IReadOnlyDictionary<PayloadKind, IReadOnlyList<double>> CumulativeByKind(IReadOnlyList<RoundPoint> rounds, Func<RoundPoint, PayloadBytes> pick)
     {
         var result = new Dictionary<PayloadKind, IReadOnlyList<double>>();
         foreach (var kind in Enum.GetValues<PayloadKind>())

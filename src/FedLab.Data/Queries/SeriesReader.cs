@@ -1,19 +1,36 @@
-using FedLab.Data.Entities;
 using FedLab.Engine.Runs;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using SQLitePCL;
+using static SQLitePCL.raw;
 
 namespace FedLab.Data.Queries;
 
 /// <summary>A run's identity and its rounds in order, as the comparison queries read them.</summary>
-internal sealed record RunRounds(Guid Id, string Name, string Framework, RunStatus Status, int RoundsDone, int TotalRounds, IReadOnlyList<RoundRow> Rounds);
+internal sealed record RunRounds(Guid Id, string Name, string Framework, RunStatus Status, int RoundsDone, int TotalRounds, IReadOnlyList<RoundPoint> Rounds);
 
 /// <summary>
-/// Many runs' rounds in ONE statement: the runs LEFT JOIN their rounds, scanned through the rounds' primary key
-/// (RunKey, Round). Runs come back in the order asked for; unknown ids are left out; a run without rounds
-/// comes back with none.
+/// Many runs' rounds in ONE statement: the runs LEFT JOIN their rounds through the rounds' primary key
+/// (RunKey, Round). Ordering by the run's Id (the order SQLite walks the IN list through IX_Runs_Id) and the
+/// round (the key order) lets SQLite stream the rows without sorting them. Runs come back in the order asked
+/// for; unknown ids are left out; a run without rounds comes back with none.
+/// This is the comparison page's hot query (20 runs x 1000 rounds = 20,000 rows x 21 columns). It steps the
+/// statement through SQLitePCL directly: Microsoft.Data.Sqlite's reader spends about 0.3 µs of checks per
+/// column read, which made this query several times slower than SQLite itself.
 /// </summary>
 internal static class SeriesReader
 {
+    private const string Sql = """
+        SELECT u.Key, u.Id, u.Name, u.Framework, u.Status, u.LastRound, u.TotalRounds,
+               r.Round, r.Accuracy, r.MacroF1, r.Loss, r.BytesUp, r.BytesDown,
+               r.UpParameters, r.UpLogits, r.UpActivations, r.UpActivationGradients, r.UpLabels,
+               r.DownParameters, r.DownLogits, r.DownActivations, r.DownActivationGradients, r.DownLabels,
+               r.ClientFlops, r.ClientSeconds, r.WallSeconds, r.TrainLoss, r.ClientAccuracyMean, r.ClientAccuracyStd
+        FROM Runs u LEFT JOIN Rounds r ON r.RunKey = u.Key
+        WHERE u.Id IN (SELECT value FROM json_each(?1))
+        ORDER BY u.Id, r.Round
+        """;
+
     public static async Task<IReadOnlyList<RunRounds>> ReadAsync(FedLabDbContext db, IReadOnlyCollection<Guid> runIds, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(runIds);
@@ -22,29 +39,88 @@ internal static class SeriesReader
         {
             return [];
         }
-        var rows = await (
-                from run in db.Runs
-                where ids.Contains(run.Id)
-                from round in db.Rounds.Where(x => x.RunKey == run.Key).DefaultIfEmpty()
-                orderby run.Key, round!.Round
-                select new { run.Id, run.Name, run.Framework, run.Status, run.LastRound, run.TotalRounds, Round = round })
-            .AsNoTracking()
-            .ToListAsync(ct);
-
-        var byRun = new Dictionary<Guid, (RunRounds Header, List<RoundRow> Rounds)>();
-        foreach (var row in rows)
+        // EF stores GUIDs as upper-case text.
+        var idsJson = System.Text.Json.JsonSerializer.Serialize(ids.Select(id => id.ToString("D").ToUpperInvariant()));
+        await db.Database.OpenConnectionAsync(ct);
+        try
         {
-            if (!byRun.TryGetValue(row.Id, out var entry))
-            {
-                var list = new List<RoundRow>();
-                entry = (new RunRounds(row.Id, row.Name, row.Framework, RowMapping.Status(row.Status), row.LastRound ?? 0, row.TotalRounds, list), list);
-                byRun.Add(row.Id, entry);
-            }
-            if (row.Round is RoundEntity r)
-            {
-                entry.Rounds.Add(RowMapping.Round(r));
-            }
+            var byRun = Read(((SqliteConnection)db.Database.GetDbConnection()).Handle!, idsJson, ct);
+            return ids.Where(byRun.ContainsKey).Select(id => byRun[id]).ToList();
         }
-        return ids.Where(byRun.ContainsKey).Select(id => byRun[id].Header).ToList();
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private static Dictionary<Guid, RunRounds> Read(sqlite3 connection, string idsJson, CancellationToken ct)
+    {
+        Check(connection, sqlite3_prepare_v2(connection, Sql, out sqlite3_stmt statement));
+        using (statement)
+        {
+            Check(connection, sqlite3_bind_text(statement, 1, idsJson));
+            var byRun = new Dictionary<Guid, RunRounds>();
+            long currentKey = long.MinValue; // rows arrive grouped by run
+            List<RoundPoint>? rounds = null;
+            int rc;
+            for (int row = 0; (rc = sqlite3_step(statement)) == SQLITE_ROW; row++)
+            {
+                if (row % 4096 == 0)
+                {
+                    ct.ThrowIfCancellationRequested();
+                }
+                long key = sqlite3_column_int64(statement, 0);
+                if (key != currentKey)
+                {
+                    currentKey = key;
+                    rounds = [];
+                    var run = new RunRounds(Guid.Parse(Text(statement, 1)), Text(statement, 2), Text(statement, 3), RowMapping.Status(Text(statement, 4)),
+                        IsNull(statement, 5) ? 0 : sqlite3_column_int(statement, 5), sqlite3_column_int(statement, 6), rounds);
+                    byRun[run.Id] = run;
+                }
+                if (!IsNull(statement, 7))
+                {
+                    rounds!.Add(ReadRound(statement));
+                }
+            }
+            if (rc != SQLITE_DONE)
+            {
+                Check(connection, rc);
+            }
+            return byRun;
+        }
+    }
+
+    private static RoundPoint ReadRound(sqlite3_stmt s) => new(
+        sqlite3_column_int(s, 7),
+        Real(s, 8),
+        Real(s, 9),
+        Real(s, 10),
+        sqlite3_column_int64(s, 11),
+        sqlite3_column_int64(s, 12),
+        new PayloadBytes(sqlite3_column_int64(s, 13), sqlite3_column_int64(s, 14), sqlite3_column_int64(s, 15), sqlite3_column_int64(s, 16), sqlite3_column_int64(s, 17)),
+        new PayloadBytes(sqlite3_column_int64(s, 18), sqlite3_column_int64(s, 19), sqlite3_column_int64(s, 20), sqlite3_column_int64(s, 21), sqlite3_column_int64(s, 22)),
+        sqlite3_column_double(s, 23),
+        sqlite3_column_double(s, 24),
+        sqlite3_column_double(s, 25),
+        Nullable(s, 26),
+        Nullable(s, 27),
+        Nullable(s, 28));
+
+    private static bool IsNull(sqlite3_stmt s, int i) => sqlite3_column_type(s, i) == SQLITE_NULL;
+
+    // NULL is how SQLite keeps NaN.
+    private static double Real(sqlite3_stmt s, int i) => IsNull(s, i) ? double.NaN : sqlite3_column_double(s, i);
+
+    private static double? Nullable(sqlite3_stmt s, int i) => IsNull(s, i) ? null : sqlite3_column_double(s, i);
+
+    private static string Text(sqlite3_stmt s, int i) => sqlite3_column_text(s, i).utf8_to_string();
+
+    private static void Check(sqlite3 connection, int rc)
+    {
+        if (rc != SQLITE_OK)
+        {
+            throw new SqliteException(sqlite3_errmsg(connection).utf8_to_string(), rc);
+        }
     }
 }

@@ -1,19 +1,23 @@
+using FedLab.Engine.Models;
 using FedLab.Engine.Runs;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FedLab.Engine.Federation;
 
-/// <summary>Accuracy, macro-F1 and mean cross-entropy of the run's model on a labelled split.</summary>
+/// <summary>Accuracy, macro-F1 and mean cross-entropy of the run's model (or another classifier) on a labelled split.</summary>
 public static class Evaluator
 {
-    public static EvalMetrics Evaluate(RunEnvironment env, TokenizedSet set, CancellationToken ct)
+    public static EvalMetrics Evaluate(RunEnvironment env, TokenizedSet set, CancellationToken ct) => Evaluate(env, env.Model, set, ct);
+
+    /// <summary>Evaluates <paramref name="model"/> (e.g. a KD client of another architecture) with the run's settings.</summary>
+    public static EvalMetrics Evaluate(RunEnvironment env, SequenceClassifier model, TokenizedSet set, CancellationToken ct)
     {
         int classes = env.Dataset.NumClasses;
         var confusion = new long[classes, classes];
         double lossSum = 0;
         int batchSize = env.Spec.Training.EvalBatchSize;
-        env.Model.eval();
+        model.eval();
         using (no_grad())
         {
             var indices = new int[batchSize];
@@ -27,7 +31,7 @@ public static class Evaluator
                 }
                 using var scope = NewDisposeScope();
                 var batch = set.MakeBatch(indices.AsSpan(0, n), env.Device);
-                var logits = env.Model.forward(batch.InputIds, batch.AttentionMask);
+                var logits = model.forward(batch.InputIds, batch.AttentionMask);
                 lossSum += nn.functional.cross_entropy(logits, batch.Labels, reduction: nn.Reduction.Sum).item<float>();
                 var predicted = logits.argmax(1).cpu().data<long>().ToArray();
                 for (int i = 0; i < n; i++)
@@ -36,7 +40,7 @@ public static class Evaluator
                 }
             }
         }
-        env.Model.train();
+        model.train();
         return FromConfusion(confusion, lossSum, set.Count);
     }
 

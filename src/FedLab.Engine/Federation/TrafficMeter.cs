@@ -5,6 +5,9 @@ namespace FedLab.Engine.Federation;
 /// <summary>Counts payload bytes by direction and kind for one client in one round.</summary>
 public sealed class TrafficMeter
 {
+    [ThreadStatic]
+    private static Action<Payload, bool>? t_observer;
+
     private readonly Dictionary<PayloadKind, long> _down = [];
     private readonly Dictionary<PayloadKind, long> _up = [];
 
@@ -16,13 +19,32 @@ public sealed class TrafficMeter
     public Payload Sent(Payload payload)
     {
         _up[payload.Kind] = _up.GetValueOrDefault(payload.Kind) + payload.Length;
+        t_observer?.Invoke(payload, true);
         return payload;
     }
 
     public Payload Received(Payload payload)
     {
         _down[payload.Kind] = _down.GetValueOrDefault(payload.Kind) + payload.Length;
+        t_observer?.Invoke(payload, false);
         return payload;
+    }
+
+    /// <summary>
+    /// Shows every payload counted on this thread (up = true when sent by a client) to <paramref name="observer"/>
+    /// until the result is disposed: tests check that the bytes reported are the lengths of real safetensors payloads.
+    /// Runs execute on one thread, so a thread-local observer sees exactly one run.
+    /// </summary>
+    public static IDisposable Observe(Action<Payload, bool> observer)
+    {
+        var previous = t_observer;
+        t_observer = observer;
+        return new Restore(previous);
+    }
+
+    private sealed class Restore(Action<Payload, bool>? previous) : IDisposable
+    {
+        public void Dispose() => t_observer = previous;
     }
 
     public static IReadOnlyDictionary<PayloadKind, long> Sum(IEnumerable<IReadOnlyDictionary<PayloadKind, long>> parts)

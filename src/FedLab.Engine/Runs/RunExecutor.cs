@@ -3,6 +3,8 @@ using FedLab.Engine.Federation;
 using FedLab.Engine.Frameworks;
 using FedLab.Engine.Frameworks.Centralized;
 using FedLab.Engine.Frameworks.FedLlm;
+using FedLab.Engine.Frameworks.KdFedLlm;
+using FedLab.Engine.Frameworks.SplitFedLlm;
 using static TorchSharp.torch;
 
 namespace FedLab.Engine.Runs;
@@ -56,7 +58,7 @@ public sealed class RunExecutor(EngineOptions options, TimeProvider? time = null
         var info = env.Describe();
         var rounds = new List<RoundMetrics>();
         var clientRounds = new List<ClientRoundMetrics>();
-        using var algorithm = CreateAlgorithm(env);
+        using var algorithm = CreateAlgorithm(env, options);
         int completed = 0;
         if (runOptions.ResumeFrom is string resumePath)
         {
@@ -79,7 +81,9 @@ public sealed class RunExecutor(EngineOptions options, TimeProvider? time = null
             {
                 var initial = algorithm.Evaluate(ct);
                 var none = new Dictionary<PayloadKind, long>();
-                var zero = new RoundMetrics(0, initial, 0, 0, 0, none, none, 0, 0, 0, evalClock.Elapsed.TotalSeconds, evalClock.Elapsed.TotalSeconds, null);
+                var clientAccuracy = (algorithm as IClientModelEvaluation)?.ClientAccuracy;
+                var zero = new RoundMetrics(0, initial, 0, 0, 0, none, none, 0, 0, 0, evalClock.Elapsed.TotalSeconds, evalClock.Elapsed.TotalSeconds, null,
+                    clientAccuracy?.Mean, clientAccuracy?.Std);
                 rounds.Add(zero);
                 sink.Publish(new RoundFinished(runId, _time.GetUtcNow(), zero, spec.Training.Rounds, Checkpoint(0)));
             }
@@ -96,7 +100,7 @@ public sealed class RunExecutor(EngineOptions options, TimeProvider? time = null
                 evalClock.Restart();
                 var global = algorithm.Evaluate(ct);
                 double evalSeconds = evalClock.Elapsed.TotalSeconds;
-                var metrics = Summarise(round, global, outcome, evalSeconds, roundClock.Elapsed.TotalSeconds);
+                var metrics = Summarise(round, global, outcome, evalSeconds, roundClock.Elapsed.TotalSeconds, (algorithm as IClientModelEvaluation)?.ClientAccuracy);
                 rounds.Add(metrics);
                 sink.Publish(new RoundFinished(runId, _time.GetUtcNow(), metrics, spec.Training.Rounds, Checkpoint(round)));
             }
@@ -116,14 +120,16 @@ public sealed class RunExecutor(EngineOptions options, TimeProvider? time = null
         }
     }
 
-    private static IFederatedAlgorithm CreateAlgorithm(RunEnvironment env) => env.Spec.Framework switch
+    private static IFederatedAlgorithm CreateAlgorithm(RunEnvironment env, EngineOptions options) => env.Spec.Framework switch
     {
         FrameworkKind.FedLlm => new FedLlmAlgorithm(env),
         FrameworkKind.Centralized => new CentralizedAlgorithm(env),
+        FrameworkKind.Kd => new KdFedLlmAlgorithm(env, options.Models),
+        FrameworkKind.Split => new SplitFedLlmAlgorithm(env),
         _ => throw new NotSupportedException($"framework {env.Spec.Framework} is not supported"),
     };
 
-    private static RoundMetrics Summarise(int round, EvalMetrics global, RoundOutcome outcome, double evalSeconds, double wallSeconds)
+    private static RoundMetrics Summarise(int round, EvalMetrics global, RoundOutcome outcome, double evalSeconds, double wallSeconds, (double Mean, double Std)? clientAccuracy)
     {
         var c = outcome.Clients;
         return new RoundMetrics(
@@ -139,6 +145,8 @@ public sealed class RunExecutor(EngineOptions options, TimeProvider? time = null
             outcome.ServerSeconds,
             evalSeconds,
             wallSeconds,
-            c.Count == 0 ? null : c.Sum(m => m.TrainLoss * m.Examples) / Math.Max(1, c.Sum(m => m.Examples)));
+            c.Count == 0 ? null : c.Sum(m => m.TrainLoss * m.Examples) / Math.Max(1, c.Sum(m => m.Examples)),
+            clientAccuracy?.Mean,
+            clientAccuracy?.Std);
     }
 }

@@ -24,6 +24,12 @@ public sealed record RunSpec
     /// <summary>FedLLM options (server aggregation, FedProx); used when <see cref="Framework"/> is fedllm.</summary>
     public FedLlmOptions FedLlm { get; init; } = new();
 
+    /// <summary>KD-FedLLM options (variant, public set, distillation, compression); used when <see cref="Framework"/> is kd.</summary>
+    public KdOptions Kd { get; init; } = new();
+
+    /// <summary>Split-FedLLM options (cut layer, variant, activation precision); used when <see cref="Framework"/> is split.</summary>
+    public SplitOptions Split { get; init; } = new();
+
     public FineTuneSpec FineTune { get; init; } = new();
 
     public required TrainingSpec Training { get; init; }
@@ -81,6 +87,14 @@ public enum FrameworkKind
     /// <summary>One party trains on all training data with the same step budget: the reference.</summary>
     [JsonStringEnumMemberName("centralized")]
     Centralized,
+
+    /// <summary>KD-FedLLM: clients share logits on a public set; only logits travel.</summary>
+    [JsonStringEnumMemberName("kd")]
+    Kd,
+
+    /// <summary>Split-FedLLM: the model is cut at a layer; activations and their gradients travel every batch.</summary>
+    [JsonStringEnumMemberName("split")]
+    Split,
 }
 
 public sealed record FineTuneSpec

@@ -15,10 +15,14 @@ public sealed class RunSpecValidator
     public static readonly IReadOnlyList<string> LoraTargetNames = ["query", "key", "value", "output", "ffn"];
 
     private readonly Func<bool> _cudaAvailable;
+    private readonly Func<string, DatasetFacts?> _datasetFacts;
 
-    public RunSpecValidator(Func<bool>? cudaAvailable = null)
+    /// <param name="cudaAvailable">Whether a CUDA device exists (tests pass a fake).</param>
+    /// <param name="datasetFacts">Class count and public split size by dataset name, for the KD rules; default: the bundled manifest.</param>
+    public RunSpecValidator(Func<bool>? cudaAvailable = null, Func<string, DatasetFacts?>? datasetFacts = null)
     {
         _cudaAvailable = cudaAvailable ?? (() => TorchSharp.torch.cuda.is_available());
+        _datasetFacts = datasetFacts ?? (name => DatasetFacts.Bundled(name));
     }
 
     public IReadOnlyList<SpecError> Validate(RunSpec spec)
@@ -50,7 +54,7 @@ public sealed class RunSpecValidator
             Range(p.ShardsPerClient, 1, 100, "partition.shardsPerClient");
         }
 
-        Check(Enum.IsDefined(spec.Framework), "framework", "must be fedllm or centralized");
+        Check(Enum.IsDefined(spec.Framework), "framework", "must be fedllm, kd, split or centralized");
         if (spec.Framework == FrameworkKind.FedLlm)
         {
             var f = spec.FedLlm;
@@ -59,6 +63,14 @@ public sealed class RunSpecValidator
             Check(f.ServerMomentum >= 0 && f.ServerMomentum < 1, "fedLlm.serverMomentum", $"must be at least 0 and below 1, got {F(f.ServerMomentum)}");
             Check(f.ServerBeta2 >= 0 && f.ServerBeta2 < 1, "fedLlm.serverBeta2", $"must be at least 0 and below 1, got {F(f.ServerBeta2)}");
             Check(f.ServerEpsilon > 0 && f.ServerEpsilon <= 1, "fedLlm.serverEpsilon", $"must be greater than 0 and at most 1, got {F(f.ServerEpsilon)}");
+        }
+        if (spec.Framework == FrameworkKind.Kd)
+        {
+            errors.AddRange(KdOptionsRules.Validate(spec, string.IsNullOrWhiteSpace(spec.Dataset.Name) ? null : _datasetFacts(spec.Dataset.Name)));
+        }
+        if (spec.Framework == FrameworkKind.Split)
+        {
+            errors.AddRange(SplitOptionsRules.Validate(spec));
         }
 
         if (spec.FineTune.Mode == FineTuneKind.Lora)

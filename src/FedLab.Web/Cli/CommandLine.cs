@@ -14,6 +14,7 @@ internal static class CommandLine
           run --config <spec.json> [--out <results.json>]        run one spec headless, recorded in the database
           runs [--limit <n>] [--status <s>] [--framework <f>] [--text <t>]
                                                                  list recent runs (id, name, framework, status, rounds, accuracy)
+          compare --config <compare.json> [--out <table.csv>]    one base spec under several frameworks: table, CSV and JSON, recorded as an experiment
           resume --run <id> [--out <results.json>]               continue an interrupted, cancelled or failed run from its last round
           export --runs <id,id,...> --out <file.csv|file.json>   one row per run and round (CSV), or everything (JSON)
           (no arguments)                                         start the dashboard
@@ -23,6 +24,7 @@ internal static class CommandLine
     private static readonly Dictionary<string, string[]> Options = new()
     {
         ["run"] = ["config", "out"],
+        ["compare"] = ["config", "out"],
         ["runs"] = ["limit", "status", "framework", "text"],
         ["resume"] = ["run", "out"],
         ["export"] = ["runs", "out"],
@@ -64,6 +66,10 @@ internal static class CommandLine
             {
                 return await RunCommand.ExecuteAsync(parsed, Open, engine, output, error, cts.Token);
             }
+            if (parsed.Command == "compare")
+            {
+                return await CompareCommand.ExecuteAsync(parsed, Open, engine, output, error, cts.Token);
+            }
             await using var database = await Open(cts.Token);
             return parsed.Command switch
             {
@@ -75,7 +81,7 @@ internal static class CommandLine
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException or InvalidOperationException)
         {
             // No stack traces on the console: the message says what failed and where.
-            error.WriteLine($"error: {ex.Message} (database {settings.DatabasePath})");
+            error.WriteLine(ex is SqliteException ? $"error: {ex.Message} (database {settings.DatabasePath})" : $"error: {ex.Message}");
             return RunCommand.Failed;
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested)

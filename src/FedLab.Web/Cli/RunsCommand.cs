@@ -34,7 +34,8 @@ internal static class RunsCommand
         }, ct);
         if (page.Total == 0)
         {
-            output.WriteLine($"no runs in {database.Settings.DatabasePath}");
+            bool filtered = status is not null || args.Get("framework") is not null || args.Get("text") is not null;
+            output.WriteLine(filtered ? "no run matches" : $"no runs in {database.Settings.DatabasePath}");
             return RunCommand.Ok;
         }
         output.WriteLine($"{"id",-36}  {"created (UTC)",-16}  {"name",-28}  {"framework",-11}  {"status",-11}  {"rounds",9}  {"best acc",8}  {"final acc",9}");

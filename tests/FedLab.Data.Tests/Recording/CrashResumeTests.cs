@@ -6,13 +6,15 @@ namespace FedLab.Data.Tests.Recording;
 /// <summary>
 /// The real CLI in a child process, killed with SIGKILL after it reported round 2: the database keeps every
 /// completed round, the sweep marks the run interrupted, and a resume (the code path of the <c>resume</c>
-/// command) finishes it with exactly the metrics of an uninterrupted run.
+/// command) finishes it with exactly the metrics of an uninterrupted run, for every framework.
 /// </summary>
 public sealed partial class CrashResumeTests
 {
     [Theory]
     [InlineData(FrameworkKind.FedLlm)]
     [InlineData(FrameworkKind.Centralized)]
+    [InlineData(FrameworkKind.Kd)]
+    [InlineData(FrameworkKind.Split)]
     public async Task KilledCliRun_IsInterruptedWithCompletedRoundsIntact_AndResumesToTheUninterruptedMetrics(FrameworkKind framework)
     {
         using var db = await TestDatabase.CreateAsync();

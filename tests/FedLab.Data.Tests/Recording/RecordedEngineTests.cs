@@ -50,6 +50,8 @@ public sealed class RecordedEngineTests
     [Theory]
     [InlineData(FrameworkKind.FedLlm)]
     [InlineData(FrameworkKind.Centralized)]
+    [InlineData(FrameworkKind.Kd)]
+    [InlineData(FrameworkKind.Split)]
     public async Task CancelledRun_ResumedInTheSameRun_EndsWithTheUninterruptedMetrics(FrameworkKind framework)
     {
         using var db = await TestDatabase.CreateAsync();
@@ -86,6 +88,36 @@ public sealed class RecordedEngineTests
 
         var again = await Assert.ThrowsAsync<ResumeRefusedException>(() => db.Launcher.ResumeAsync(runId, TinySpecs.Engine, null, default));
         Assert.Contains("nothing to resume", again.Message);
+    }
+
+    [Fact]
+    public async Task ResumeFromACheckpointOfAnotherRun_IsRefused_AndLeavesTheRunAsItWas()
+    {
+        using var db = await TestDatabase.CreateAsync();
+        var spec = TinySpecs.FedLlm(clients: 2, rounds: 3);
+        var other = await db.Store.CreateRunAsync(spec, null, default);
+        await db.Launcher.ExecuteAsync(other, TinySpecs.Engine, null, default);
+        var runId = await db.Store.CreateRunAsync(spec, null, default);
+        using var cts = new CancellationTokenSource();
+        await db.Launcher.ExecuteAsync(runId, TinySpecs.Engine, new CallbackSink(e =>
+        {
+            if (e is RoundFinished { Metrics.Round: 1 })
+            {
+                cts.Cancel();
+            }
+        }), cts.Token);
+        var checkpoint = (await db.Store.GetCheckpointPathAsync(runId, default))!;
+        File.Copy((await db.Store.GetCheckpointPathAsync(other, default))!, checkpoint, overwrite: true);
+
+        var refused = await Assert.ThrowsAsync<ResumeRefusedException>(() => db.Launcher.ResumeAsync(runId, TinySpecs.Engine, null, default));
+        Assert.Contains("belongs to run", refused.Message);
+        var after = (await db.Store.GetRunSummaryAsync(runId, default))!;
+        Assert.Equal(RunStatus.Cancelled, after.Status);
+        Assert.Equal(1, after.RoundsDone);
+
+        // Of two resumes racing for one run, only the first claim wins.
+        Assert.True(await db.Store.TryClaimAsync(runId, RunStatus.Cancelled, default));
+        Assert.False(await db.Store.TryClaimAsync(runId, RunStatus.Cancelled, default));
     }
 
     private static (int, double, double, double, long, long, double) Metrics(RoundRow r) =>

@@ -14,13 +14,17 @@ internal sealed class CliProcess : IDisposable
     public CliProcess(params string[] args)
     {
         WorkingDirectory = Directory.CreateTempSubdirectory("fedlab-cli-").FullName;
-        var start = new ProcessStartInfo("dotnet")
+        // A parent that ignores SIGINT (a CI job started in the background) passes SIG_IGN on, and .NET keeps
+        // an inherited SIG_IGN; env resets it so the child sees Ctrl+C as a terminal user's process would.
+        var start = new ProcessStartInfo("env")
         {
             WorkingDirectory = WorkingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        start.ArgumentList.Add("--default-signal=INT");
+        start.ArgumentList.Add("dotnet");
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "FedLab.Web.dll"));
         foreach (var a in args)
         {

@@ -79,6 +79,8 @@ public sealed class DashboardEndToEndTests : IAsyncLifetime
         Assert.Equal(distinct.Order(), distinct); // only ever grew
         Assert.Equal(9, seen[^1]); // rounds 0..8
         await page.WaitForSelectorAsync("[data-status='finished']", new PageWaitForSelectorOptions { Timeout = 60_000 });
+        // The page was opened while the run was queued: the partition (3 clients) must still arrive.
+        await page.WaitForFunctionAsync("() => fedlab.tracePoints('chart-partition') === 3", null, new PageWaitForFunctionOptions { Timeout = 10_000 });
         await BrowserSession.ScreenshotAsync(page, "run-light");
 
         // A second finished run (the API, for speed), then the Runs page: select both, Compare.

@@ -157,8 +157,11 @@ public sealed partial class RunDetail
             StateHasChanged();
             return;
         }
+        // A page opened while the run was queued has no partition yet; the recorder stores it (first in the
+        // fan-out) before the page hears RunStarted, so re-reading fills the histograms and client table.
+        bool partitionArrived = _view.Detail.Partitions.Count == 0 && batch.Any(e => e is RunStarted);
         var (rounds, roundClients, needsReload) = _view.Apply(batch);
-        if (needsReload || (_subscription?.Dropped ?? 0) > _droppedSeen)
+        if (needsReload || partitionArrived || (_subscription?.Dropped ?? 0) > _droppedSeen)
         {
             // Missed events (or a resume that replays rounds): the store has everything; draw it again.
             await LoadAsync();

@@ -1,0 +1,18 @@
+namespace FedLab.Data.Queries;
+
+/// <summary>The columns of a round the comparison charts and summaries use (NaN where SQLite held NULL).</summary>
+internal sealed record RoundPoint(
+    int Round,
+    double Accuracy,
+    double MacroF1,
+    double Loss,
+    long BytesUp,
+    long BytesDown,
+    PayloadBytes Up,
+    PayloadBytes Down,
+    double ClientFlops,
+    double ClientSeconds,
+    double WallSeconds,
+    double? TrainLoss,
+    double? ClientAccuracyMean,
+    double? ClientAccuracyStd);

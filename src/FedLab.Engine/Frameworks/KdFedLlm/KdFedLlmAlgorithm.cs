@@ -1,0 +1,277 @@
+using System.Diagnostics;
+using FedLab.Engine.Federation;
+using FedLab.Engine.Models;
+using FedLab.Engine.Runs;
+using FedLab.Engine.Serialization;
+using static TorchSharp.torch;
+
+namespace FedLab.Engine.Frameworks.KdFedLlm;
+
+/// <summary>
+/// KD-FedLLM: only logits on the public set travel. Each round, in two phases:
+/// 1. every sampled client loads its own trainable state, trains on its data (as a FedLLM client would), computes
+///    log-probabilities on the public set and uploads them; the server adds them to a running weighted aggregate;
+/// 2. the server sends the consensus back; each client distils towards it (kd.distillationSteps) and is evaluated on
+///    the test split (ClientRoundMetrics.Accuracy).
+/// Variant consensus (FedMD) has no global model: the round's global line is the mean of ALL clients' own models'
+/// test metrics (clients that did not take part keep their last evaluation; their models did not change).
+/// Variant server-distillation (FedDF / DS-FL) also distils the exact consensus into a global model of the run's
+/// architecture, which is what the global line evaluates. In both, RoundMetrics.ClientAccuracyMean/Std summarise
+/// every client's own model.
+/// Memory: one frozen base per architecture; per client only its trainable state, created when it first trains.
+/// </summary>
+public sealed class KdFedLlmAlgorithm : IFederatedAlgorithm, IClientModelEvaluation
+{
+    private readonly RunEnvironment _env;
+    private readonly KdOptions _kd;
+    private readonly TokenizedSet _public;
+    private readonly List<KdArchitecture> _architectures = [];
+    private readonly KdArchitecture[] _architectureOf;
+    private readonly TrainableState?[] _states;
+    private readonly ClientEvaluations _evaluations;
+    private readonly KdArchitecture _server;
+    private readonly TrainableState? _global;
+    private readonly Distiller _distiller;
+
+    public KdFedLlmAlgorithm(RunEnvironment env, ModelStore models)
+    {
+        _env = env;
+        _kd = env.Spec.Kd;
+        var facts = DatasetFacts.Of(env.Dataset);
+        var problems = KdOptionsRules.AgainstDataset(env.Spec, facts).ToList();
+        if (problems.Count > 0)
+        {
+            throw new RunSpecException(problems); // a user's file: the rules bundled data meets at validation
+        }
+        _public = KdPublicSet.Create(env);
+        _distiller = new Distiller(env, _public, _kd.Temperature, _kd.DistillationLearningRate ?? env.Spec.Training.LearningRate);
+        try
+        {
+            _server = KdArchitecture.ForRun(env);
+            _architectures.Add(_server);
+            int clients = env.Spec.Partition.Clients;
+            _architectureOf = new KdArchitecture[clients];
+            for (int client = 0; client < clients; client++)
+            {
+                _architectureOf[client] = ArchitectureFor(client, models);
+            }
+            _states = new TrainableState?[clients];
+            _global = _kd.Variant == KdVariant.ServerDistillation ? _server.Initial.Clone() : null;
+            _evaluations = new ClientEvaluations(clients, env.Test.Count); // last: nothing after it can throw
+        }
+        catch
+        {
+            _architectures.ForEach(a => a.Dispose());
+            throw;
+        }
+    }
+
+    /// <summary>Distinct client architectures (frozen bases) held, the run's own included.</summary>
+    internal IReadOnlyList<string> Architectures => _architectures.Select(a => a.Key).ToList();
+
+    public (double Mean, double Std)? ClientAccuracy => _evaluations.Accuracy;
+
+    public RoundOutcome RunRound(int round, IReadOnlyList<int> clients, Action<ClientRoundMetrics> clientFinished, CancellationToken ct)
+    {
+        var serverClock = new Stopwatch();
+        var work = new ClientWork[clients.Count];
+        int classes = _env.Dataset.NumClasses;
+        using var aggregator = new LogitsAggregator(_public.Count, classes, _kd.Aggregation, _env.Device);
+
+        // Phase 1: local training, then the public-set logits go up.
+        for (int i = 0; i < clients.Count; i++)
+        {
+            int client = clients[i];
+            var architecture = _architectureOf[client];
+            var w = work[i] = new ClientWork();
+            w.Clock.Start();
+            (_states[client] ?? architecture.Initial).LoadInto(architecture.Trainable);
+            var indices = _env.Partition.ClientIndices[client];
+            w.Local = architecture.Trainer.Train(indices, architecture.Trainer.StepsFor(indices.Length), SeedMix.Derive(_env.Spec.Seed, round, client), null, 0, ct);
+            var (logProbs, forwardFlops) = KdPublicSet.Logits(_env, architecture, _public, ct);
+            Payload upload;
+            using (logProbs)
+            {
+                upload = w.Meter.Sent(LogitsCodec.Encode(logProbs, _kd.TopK, _kd.LogitPrecision));
+            }
+            KeepState(client, architecture);
+            w.Flops = w.Local.Flops + forwardFlops;
+            w.Clock.Stop();
+
+            serverClock.Start();
+            using (var received = LogitsCodec.Decode(upload, classes, _env.Device))
+            {
+                aggregator.Add(received, indices.Length);
+            }
+            serverClock.Stop();
+        }
+
+        // The server: consensus for the clients and, in server-distillation, a distilled global model.
+        serverClock.Start();
+        Payload consensus;
+        using (var exact = aggregator.Consensus())
+        {
+            consensus = LogitsCodec.Encode(exact, _kd.TopK, _kd.LogitPrecision);
+            if (_global is not null)
+            {
+                _global.LoadInto(_server.Trainable);
+                _distiller.Distill(_server, exact, _kd.ServerDistillationSteps, SeedMix.Derive(_env.Spec.Seed, round, -2), ct);
+                CopyFrom(_global, _server);
+            }
+        }
+        serverClock.Stop();
+
+        // Phase 2: the consensus comes down; clients distil towards it, then their own models are evaluated.
+        var reports = new List<ClientRoundMetrics>(clients.Count);
+        for (int i = 0; i < clients.Count; i++)
+        {
+            int client = clients[i];
+            var architecture = _architectureOf[client];
+            var w = work[i];
+            ct.ThrowIfCancellationRequested();
+            w.Clock.Start();
+            _states[client]!.LoadInto(architecture.Trainable);
+            if (_kd.DistillationSteps > 0)
+            {
+                using var teacher = LogitsCodec.Decode(w.Meter.Received(consensus), classes, _env.Device);
+                var distilled = _distiller.Distill(architecture, teacher, _kd.DistillationSteps, SeedMix.Derive(_env.Spec.Seed, round, client, 1), ct);
+                w.Flops += distilled.Flops;
+                KeepState(client, architecture);
+            }
+            w.Clock.Stop();
+
+            // Measurement, not client work: not in the client's seconds or FLOPs.
+            var evaluation = _evaluations[client] = Evaluator.Evaluate(_env, architecture.Model, _env.Test, ct);
+            var metrics = new ClientRoundMetrics(round, client, w.Local!.Examples, w.Local.Steps, w.Local.MeanLoss, w.Meter.Down, w.Meter.Up,
+                w.Meter.DownByKind, w.Meter.UpByKind, w.Flops, w.Clock.Elapsed.TotalSeconds, evaluation.Accuracy);
+            reports.Add(metrics);
+            clientFinished(metrics);
+        }
+        return new RoundOutcome(reports, serverClock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Server-distillation: the global model. Consensus: the mean of every client's own model's metrics.</summary>
+    public EvalMetrics Evaluate(CancellationToken ct)
+    {
+        EvaluateUntrainedClients(ct);
+        if (_global is not null)
+        {
+            _global.LoadInto(_server.Trainable);
+            return Evaluator.Evaluate(_env, _server.Model, _env.Test, ct);
+        }
+        return _evaluations.Mean();
+    }
+
+    public IEnumerable<KeyValuePair<string, Tensor>> CheckpointState()
+    {
+        var state = new List<KeyValuePair<string, Tensor>>();
+        for (int client = 0; client < _states.Length; client++)
+        {
+            if (_states[client] is { } own)
+            {
+                state.AddRange(CheckpointNames.Prefix($"client.{client}.", own.Tensors));
+            }
+        }
+        if (_global is not null)
+        {
+            state.AddRange(CheckpointNames.Prefix("global.", _global.Tensors));
+        }
+        state.Add(_evaluations.Checkpoint());
+        return state;
+    }
+
+    public void RestoreState(SafeTensorsFile state)
+    {
+        for (int client = 0; client < _states.Length; client++)
+        {
+            string prefix = $"client.{client}.";
+            if (state.Tensors.Any(t => t.Key.StartsWith(prefix, StringComparison.Ordinal)))
+            {
+                var own = _states[client] ??= _architectureOf[client].Initial.Clone();
+                CheckpointNames.CopyInto(prefix, own.Tensors, state);
+            }
+        }
+        if (_global is not null)
+        {
+            CheckpointNames.CopyInto("global.", _global.Tensors, state);
+        }
+        _evaluations.Restore(state);
+    }
+
+    public void Dispose()
+    {
+        foreach (var state in _states)
+        {
+            state?.Dispose();
+        }
+        _global?.Dispose();
+        _evaluations.Dispose();
+        _architectures.ForEach(a => a.Dispose());
+    }
+
+    private KdArchitecture ArchitectureFor(int client, ModelStore models)
+    {
+        var list = _kd.ClientModels;
+        if (list.Count == 0)
+        {
+            return _server;
+        }
+        int entry = client % list.Count;
+        var info = ModelCatalog.Get(list[entry].Model);
+        var key = KdArchitecture.KeyOf(info, list[entry].Layers);
+        var existing = _architectures.FirstOrDefault(a => a.Key == key);
+        if (existing is not null)
+        {
+            return existing;
+        }
+        var created = KdArchitecture.Create(_env, models, info, list[entry].Layers, SeedMix.Derive(_env.Spec.Seed, 13, _architectures.Count), $"kd.clientModels[{entry}].model");
+        _architectures.Add(created);
+        return created;
+    }
+
+    /// <summary>Round 0 (and clients never sampled since): every client of an architecture starts from its initial state.</summary>
+    private void EvaluateUntrainedClients(CancellationToken ct)
+    {
+        foreach (var architecture in _architectures)
+        {
+            var pending = Enumerable.Range(0, _evaluations.Count).Where(c => _evaluations[c] is null && _architectureOf[c] == architecture).ToList();
+            if (pending.Count == 0)
+            {
+                continue;
+            }
+            architecture.Initial.LoadInto(architecture.Trainable);
+            var evaluation = Evaluator.Evaluate(_env, architecture.Model, _env.Test, ct);
+            pending.ForEach(c => _evaluations[c] = evaluation);
+        }
+    }
+
+    /// <summary>Copies the architecture's trainable parameters into the client's own state (created on first use).</summary>
+    private void KeepState(int client, KdArchitecture architecture)
+    {
+        if (_states[client] is { } own)
+        {
+            CopyFrom(own, architecture);
+        }
+        else
+        {
+            _states[client] = TrainableState.Capture(architecture.Trainable);
+        }
+    }
+
+    private static void CopyFrom(TrainableState target, KdArchitecture architecture)
+    {
+        using var _ = no_grad();
+        for (int i = 0; i < target.Tensors.Count; i++)
+        {
+            target.Tensors[i].Value.copy_(architecture.Trainable[i].Parameter);
+        }
+    }
+
+    private sealed class ClientWork
+    {
+        public TrafficMeter Meter { get; } = new();
+        public Stopwatch Clock { get; } = new();
+        public LocalTrainingResult? Local { get; set; }
+        public double Flops { get; set; }
+    }
+}

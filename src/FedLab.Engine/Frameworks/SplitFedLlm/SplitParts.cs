@@ -1,0 +1,46 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using TorchSharp.Modules;
+
+namespace FedLab.Engine.Frameworks.SplitFedLlm;
+
+/// <summary>
+/// The trainable parameters on each side of the cut, by checkpoint name: the embeddings and blocks [0, cut) are
+/// the client's, blocks [cut, L) and the head the server's. A name that fits neither is an error, not a guess.
+/// </summary>
+public sealed partial record SplitParts(
+    IReadOnlyList<(string Name, Parameter Parameter)> Client,
+    IReadOnlyList<(string Name, Parameter Parameter)> Server)
+{
+    public static SplitParts Of(IReadOnlyList<(string Name, Parameter Parameter)> trainable, int cut)
+    {
+        var client = new List<(string, Parameter)>();
+        var server = new List<(string, Parameter)>();
+        foreach (var entry in trainable)
+        {
+            (IsClientSide(entry.Name, cut) ? client : server).Add(entry);
+        }
+        return new SplitParts(client, server);
+    }
+
+    public static bool IsClientSide(string name, int cut)
+    {
+        if (name.StartsWith("backbone.embeddings.", StringComparison.Ordinal))
+        {
+            return true;
+        }
+        if (name.StartsWith("head.", StringComparison.Ordinal))
+        {
+            return false;
+        }
+        var match = BlockName().Match(name);
+        if (!match.Success)
+        {
+            throw new InvalidOperationException($"cannot tell which side of the cut parameter '{name}' belongs to");
+        }
+        return int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) < cut;
+    }
+
+    [GeneratedRegex(@"^backbone\.encoder\.layer\.(\d+)\.")]
+    private static partial Regex BlockName();
+}

@@ -1,0 +1,14 @@
+using System.Text.Json.Serialization;
+
+namespace FedLab.Engine.Runs;
+
+public enum KdAggregation
+{
+    /// <summary>Average of the clients' probabilities weighted by their training example counts.</summary>
+    [JsonStringEnumMemberName("examples")]
+    Examples,
+
+    /// <summary>As examples, with each client's weight per public example also scaled by its confidence (max probability).</summary>
+    [JsonStringEnumMemberName("confidence")]
+    Confidence,
+}

@@ -1,0 +1,84 @@
+using FedLab.Engine.Runs;
+
+namespace FedLab.Web.Cli;
+
+/// <summary>
+/// One line of the comparison, from a run's measured metrics. "Per client" divides the run's totals over every
+/// client round by the federation's client count (the centralized reference's single trainer included, so its figures
+/// read as "the same total work, spread over the same clients").
+/// </summary>
+internal sealed record CompareRow(
+    string Label,
+    string Framework,
+    string Variant,
+    RunStatus Status,
+    int CompletedRounds,
+    int Clients,
+    double BestAccuracy,
+    double FinalAccuracy,
+    double? FinalClientAccuracyMean,
+    double? FinalClientAccuracyStd,
+    double MbUpPerClient,
+    double MbDownPerClient,
+    double MbPerRoundPerClient,
+    double ClientTflopsPerClient,
+    double ClientSecondsPerClient,
+    double WallSeconds,
+    long TrainableParameters)
+{
+    public static CompareRow From(string label, RunResult result)
+    {
+        var spec = result.Spec;
+        int clients = spec.Partition.Clients;
+        int rounds = result.Rounds.Count(r => r.Round > 0);
+        var last = result.Rounds.Count == 0 ? null : result.Rounds[^1];
+        // Completed rounds only: a cancelled run may have reported some clients of the round it did not finish.
+        var clientRounds = result.ClientRounds.Where(c => last is not null && c.Round <= last.Round).ToList();
+        double up = clientRounds.Sum(c => (double)c.BytesUp), down = clientRounds.Sum(c => (double)c.BytesDown);
+        return new CompareRow(
+            label,
+            Name(spec.Framework),
+            Describe(spec),
+            result.Status,
+            rounds,
+            clients,
+            result.BestAccuracy,
+            result.FinalAccuracy,
+            last?.ClientAccuracyMean,
+            last?.ClientAccuracyStd,
+            up / clients / 1e6,
+            down / clients / 1e6,
+            rounds == 0 ? 0 : (up + down) / clients / rounds / 1e6,
+            clientRounds.Sum(c => c.Flops) / clients / 1e12,
+            clientRounds.Sum(c => c.Seconds) / clients,
+            result.WallSeconds,
+            result.Info.TrainableParameters);
+    }
+
+    public static string Name(FrameworkKind framework) => framework switch
+    {
+        FrameworkKind.FedLlm => "fedllm",
+        FrameworkKind.Kd => "kd",
+        FrameworkKind.Split => "split",
+        FrameworkKind.Centralized => "centralized",
+        _ => framework.ToString().ToLowerInvariant(),
+    };
+
+    private static string Describe(RunSpec spec)
+    {
+        var mode = spec.FineTune.Mode switch
+        {
+            FineTuneKind.Full => "full",
+            FineTuneKind.HeadOnly => "head-only",
+            _ => $"lora r={spec.FineTune.Lora.Rank}",
+        };
+        return spec.Framework switch
+        {
+            FrameworkKind.Kd => $"{(spec.Kd.Variant == KdVariant.Consensus ? "consensus" : "server-distill")}, public {spec.Kd.PublicSize?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "all"}"
+                + (spec.Kd.TopK is int k ? $", top-{k}" : "") + (spec.Kd.LogitPrecision == WirePrecision.Fp16 ? ", fp16" : "") + $", {mode}",
+            FrameworkKind.Split => $"{(spec.Split.Variant == SplitVariant.SplitFed ? "splitfed" : "sequential")}, cut {spec.Split.CutLayer}"
+                + (spec.Split.ActivationPrecision == WirePrecision.Fp16 ? ", fp16" : "") + $", {mode}",
+            _ => mode,
+        };
+    }
+}
