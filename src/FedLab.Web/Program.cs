@@ -7,9 +7,9 @@ if (CommandLine.IsCommand(args))
     return await CommandLine.RunAsync(args, Console.Out, Console.Error);
 }
 
-var app = FedLabWebApplication.Build(args);
 try
 {
+    var app = FedLabWebApplication.Build(args);
     await app.RunAsync();
 }
 catch (OptionsValidationException ex)
@@ -20,6 +20,12 @@ catch (OptionsValidationException ex)
     {
         Console.Error.WriteLine("  " + failure);
     }
+    return 2;
+}
+catch (IOException ex) when (ex.Message.StartsWith("Failed to bind", StringComparison.Ordinal))
+{
+    // Typically the port is taken (another dashboard?): choose another with --urls http://127.0.0.1:<port>.
+    Console.Error.WriteLine($"FedLab cannot start: {ex.Message} Choose another port with --urls http://127.0.0.1:<port>.");
     return 2;
 }
 return 0;

@@ -19,6 +19,14 @@ public static class FedLabWebApplication
         });
         builder.AddFedLabWeb();
         configureServices?.Invoke(builder);
+        // Check the settings before the host exists, so a bad setting is one clear message rather than a
+        // hosting failure logged with a stack trace (ValidateOnStart stays as the second line).
+        var settings = builder.Configuration.GetSection(FedLabSettings.Section).Get<FedLabSettings>() ?? new FedLabSettings();
+        var verdict = new FedLabSettingsValidator().Validate(null, settings);
+        if (verdict.Failed)
+        {
+            throw new Microsoft.Extensions.Options.OptionsValidationException(FedLabSettings.Section, typeof(FedLabSettings), verdict.Failures);
+        }
         var app = builder.Build();
         app.UseFedLabWeb();
         return app;

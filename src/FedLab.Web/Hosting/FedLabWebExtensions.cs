@@ -65,7 +65,6 @@ public static class FedLabWebExtensions
         services.AddSignalR();
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
-        services.AddProblemDetails();
         // Keys for antiforgery tokens and circuits live with the data, so a restart does not invalidate open pages.
         services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(settings.DataDirectoryFullPath, "keys")));
         // MudBlazor and Plotly.Blazor assets (_content/...) come from the NuGet packages through the static web

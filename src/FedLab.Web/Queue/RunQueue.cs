@@ -16,7 +16,7 @@ namespace FedLab.Web.Queue;
 /// re-queues an interrupted, cancelled or failed run, which continues after its last recorded round.
 /// Stopping the host cancels running runs and marks them Interrupted, so they can be resumed later.
 /// </summary>
-public sealed class RunQueue : BackgroundService
+public sealed partial class RunQueue : BackgroundService
 {
     private readonly RunStore _store;
     private readonly RunRecorderFactory _recorders;
@@ -31,6 +31,9 @@ public sealed class RunQueue : BackgroundService
     private readonly ConcurrentDictionary<Guid, byte> _waiting = new();
     private readonly ConcurrentDictionary<Guid, ActiveRun> _active = new();
     private readonly SemaphoreSlim _admission = new(1, 1);
+    // Moving a run from waiting to active, and cancelling it, happen under this lock: a cancel never falls
+    // between the two.
+    private readonly Lock _transition = new();
 
     public RunQueue(RunStore store, RunRecorderFactory recorders, RunLauncher launcher, RunBroadcaster broadcaster, HubForwarder hub,
         IOptions<FedLabSettings> settings, EngineOptions engine, TimeProvider time, ILogger<RunQueue> logger)
@@ -91,13 +94,20 @@ public sealed class RunQueue : BackgroundService
 
     public async Task<RunActionResult> CancelAsync(Guid runId, CancellationToken ct)
     {
-        if (_active.TryGetValue(runId, out var active))
+        ActiveRun? active;
+        bool unqueued;
+        lock (_transition)
+        {
+            _active.TryGetValue(runId, out active);
+            unqueued = active is null && _waiting.TryRemove(runId, out _);
+        }
+        if (active is not null)
         {
             // The engine stops at the next batch boundary and reports RunCancelled, which the recorder stores.
             await active.Cancellation.CancelAsync();
             return RunActionResult.Done;
         }
-        if (_waiting.TryRemove(runId, out _))
+        if (unqueued)
         {
             await SetStatusAsync(runId, RunStatus.Cancelled, null, ct);
             return RunActionResult.Done;
@@ -186,90 +196,6 @@ public sealed class RunQueue : BackgroundService
         {
             _admission.Release();
         }
-    }
-
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, _settings.MaxConcurrentRuns).Select(_ => WorkAsync(stoppingToken)));
-
-    private async Task WorkAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            await foreach (var runId in _queue.Reader.ReadAllAsync(stoppingToken))
-            {
-                if (_waiting.TryRemove(runId, out _))
-                {
-                    await ExecuteRunAsync(runId, stoppingToken);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Host shutting down; runs still waiting stay Queued in the store.
-        }
-    }
-
-    private async Task ExecuteRunAsync(Guid runId, CancellationToken stoppingToken)
-    {
-        using var active = new ActiveRun(runId, _time.GetUtcNow());
-        _active[runId] = active;
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, active.Cancellation.Token);
-        try
-        {
-            var spec = await _store.GetSpecAsync(runId, stoppingToken);
-            var checkpoint = await _store.GetCheckpointPathAsync(runId, stoppingToken);
-            var options = new RunOptions
-            {
-                CheckpointDirectory = _settings.CheckpointDirectory,
-                ResumeFrom = checkpoint is not null && File.Exists(checkpoint) ? checkpoint : null,
-            };
-            var sink = new HostedRunSink(_recorders.Create(runId), _broadcaster, _hub, active.Observe);
-            _logger.LogInformation("run {RunId} starting{Resume}", runId, options.ResumeFrom is null ? "" : " from " + options.ResumeFrom);
-            var result = await _executor.StartOnDedicatedThread(runId, spec, sink, linked.Token, options);
-            if (result.Status == RunStatus.Cancelled && stoppingToken.IsCancellationRequested && !active.Cancellation.IsCancellationRequested)
-            {
-                await SetStatusAsync(runId, RunStatus.Interrupted, "the dashboard stopped during this run; resume it to continue", CancellationToken.None);
-            }
-            _logger.LogInformation("run {RunId} ended: {Status}", runId, result.Status);
-        }
-        catch (RunSpecException ex)
-        {
-            // The engine rejected the spec (e.g. the dataset file vanished) before any event.
-            await SetStatusAsync(runId, RunStatus.Failed, string.Join("; ", ex.Errors), CancellationToken.None);
-        }
-        catch (OperationCanceledException) when (linked.IsCancellationRequested)
-        {
-            var status = stoppingToken.IsCancellationRequested && !active.Cancellation.IsCancellationRequested ? RunStatus.Interrupted : RunStatus.Cancelled;
-            await SetStatusAsync(runId, status, null, CancellationToken.None);
-        }
-        catch (Exception ex)
-        {
-            _logger.LogError(ex, "run {RunId} could not run", runId);
-            await SetStatusAsync(runId, RunStatus.Failed, ex.Message, CancellationToken.None);
-        }
-        finally
-        {
-            _active.TryRemove(runId, out _);
-        }
-    }
-
-    private async Task SetStatusAsync(Guid runId, RunStatus status, string? error, CancellationToken ct)
-    {
-        try
-        {
-            await _store.SetStatusAsync(runId, status, error, ct);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            _logger.LogError(ex, "could not store status {Status} of run {RunId}", status, runId);
-        }
-        Announce(new RunStatusChanged(runId, _time.GetUtcNow(), status, error));
-    }
-
-    private void Announce(RunStatusChanged change)
-    {
-        _broadcaster.Publish(change);
-        _hub.Post(change);
     }
 
     public override void Dispose()

@@ -108,14 +108,15 @@ public sealed class SpecDraft
     public FrameworkInfo? Framework => GetString("framework") is string f ? FrameworkCatalog.Find(f) : null;
 
     /// <summary>
-    /// The spec as JSON, without the options sections of frameworks other than the chosen one (they would
-    /// be ignored; dropping them keeps stored specs and spec diffs to what matters).
+    /// The spec as JSON. For one run, without the options sections of frameworks other than the chosen one
+    /// (they would be ignored; dropping them keeps stored specs and spec diffs to what matters). For an
+    /// experiment (<paramref name="everyFramework"/>), with all of them: each run uses its own.
     /// </summary>
-    public string ToJson()
+    public string ToJson(bool everyFramework = false)
     {
         var copy = _root.DeepClone().AsObject();
         var chosen = Framework?.OptionsSection?.Name;
-        foreach (var section in FrameworkCatalog.SectionNames.Where(s => s != chosen))
+        foreach (var section in FrameworkCatalog.SectionNames.Where(s => !everyFramework && s != chosen))
         {
             copy.Remove(section);
         }

@@ -17,9 +17,3 @@ public sealed class SharedAppFixture : IAsyncLifetime
         }
     }
 }
-
-[CollectionDefinition(Name)]
-public sealed class SharedAppCollection : ICollectionFixture<SharedAppFixture>
-{
-    public const string Name = "shared dashboard";
-}

@@ -1,5 +1,6 @@
 using FedLab.Data;
 using FedLab.Web.Components.Charts;
+using FedLab.Web.Live;
 using FedLab.Web.Views;
 using Microsoft.AspNetCore.Components;
 
@@ -8,11 +9,13 @@ namespace FedLab.Web.Components.Pages;
 /// <summary>
 /// Any selection of stored runs side by side: accuracy against rounds, MB and client TFLOPs; best/final
 /// metrics and the cost to a target accuracy; the spec fields that differ; CSV/JSON export. The selection
-/// lives in the URL (?ids=...), so a comparison can be bookmarked and shared.
+/// lives in the URL (?ids=...), so a comparison can be bookmarked and shared. While compared runs train (an
+/// experiment just started), the page re-reads them every couple of seconds.
 /// </summary>
 public sealed partial class Compare : IDisposable
 {
     public const int MaxRuns = 20;
+    public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(2);
 
     private readonly CancellationTokenSource _cts = new();
     private IReadOnlyList<Guid> _ids = [];
@@ -26,6 +29,7 @@ public sealed partial class Compare : IDisposable
     private IReadOnlyList<OverlayLine> _byTflops = [];
     private double _targetPercent = 80;
     private bool _loading = true;
+    private RunSubscription? _subscription;
 
     [SupplyParameterFromQuery(Name = "ids")]
     public string? Ids { get; set; }
@@ -36,6 +40,40 @@ public sealed partial class Compare : IDisposable
     [Inject] private RunStore Store { get; set; } = default!;
     [Inject] private RunVariants StoredSpecs { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
+    [Inject] private RunBroadcaster Broadcaster { get; set; } = default!;
+    [Inject] private TimeProvider Time { get; set; } = default!;
+
+    protected override void OnInitialized()
+    {
+        _subscription = Broadcaster.SubscribeAll();
+        _ = FollowAsync(_subscription, _cts.Token);
+    }
+
+    private async Task FollowAsync(RunSubscription subscription, CancellationToken ct)
+    {
+        try
+        {
+            await foreach (var batch in subscription.ReadBatchesAsync(RefreshInterval, Time, ct))
+            {
+                if (batch.Any(e => _ids.Contains(e.RunId) && e is Engine.Runs.RoundFinished or Engine.Runs.RunStarted or Engine.Runs.RunFinished or Engine.Runs.RunFailed or Engine.Runs.RunCancelled))
+                {
+                    await InvokeAsync(async () =>
+                    {
+                        await LoadAsync();
+                        StateHasChanged();
+                    });
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The page closed.
+        }
+        catch (Exception ex) when (ex is Microsoft.JSInterop.JSDisconnectedException or ObjectDisposedException)
+        {
+            // The circuit went away.
+        }
+    }
 
     protected override async Task OnParametersSetAsync()
     {
@@ -94,6 +132,7 @@ public sealed partial class Compare : IDisposable
 
     public void Dispose()
     {
+        _subscription?.Dispose();
         _cts.Cancel();
         _cts.Dispose();
     }

@@ -236,7 +236,7 @@ public sealed partial class NewRun : IDisposable
 
     private async Task StartExperimentAsync()
     {
-        var (spec, errors) = Checker.Check(_form.Draft.ToJson());
+        var (spec, errors) = Checker.Check(_form.Draft.ToJson(everyFramework: true));
         _form.SetErrors(errors);
         if (spec is null || errors.Count > 0)
         {

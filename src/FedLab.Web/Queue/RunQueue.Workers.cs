@@ -1,0 +1,109 @@
+using FedLab.Engine.Runs;
+using FedLab.Web.Live;
+
+namespace FedLab.Web.Queue;
+
+/// <summary>The queue's workers: each takes the next run, executes it on its own thread, and records how it ended.</summary>
+public sealed partial class RunQueue
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, _settings.MaxConcurrentRuns).Select(_ => WorkAsync(stoppingToken)));
+
+    private async Task WorkAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var runId in _queue.Reader.ReadAllAsync(stoppingToken))
+            {
+                ActiveRun? active = null;
+                lock (_transition)
+                {
+                    if (_waiting.TryRemove(runId, out _))
+                    {
+                        active = new ActiveRun(runId, _time.GetUtcNow());
+                        _active[runId] = active;
+                    }
+                }
+                if (active is not null)
+                {
+                    await ExecuteRunAsync(active, stoppingToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Host shutting down; runs still waiting stay Queued in the store.
+        }
+    }
+
+    private async Task ExecuteRunAsync(ActiveRun active, CancellationToken stoppingToken)
+    {
+        var runId = active.RunId;
+        using var owned = active;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, active.Cancellation.Token);
+        try
+        {
+            var spec = await _store.GetSpecAsync(runId, stoppingToken);
+            var checkpoint = await _store.GetCheckpointPathAsync(runId, stoppingToken);
+            var options = new RunOptions
+            {
+                CheckpointDirectory = _settings.CheckpointDirectory,
+                ResumeFrom = checkpoint is not null && File.Exists(checkpoint) ? checkpoint : null,
+            };
+            var recorder = _recorders.Create(runId);
+            var sink = new HostedRunSink(recorder, _broadcaster, _hub, active.Observe);
+            _logger.LogInformation("run {RunId} starting{Resume}", runId, options.ResumeFrom is null ? "" : " from " + options.ResumeFrom);
+            var result = await _executor.StartOnDedicatedThread(runId, spec, sink, linked.Token, options);
+            if (result.Status == RunStatus.Cancelled && stoppingToken.IsCancellationRequested && !active.Cancellation.IsCancellationRequested)
+            {
+                await SetStatusAsync(runId, RunStatus.Interrupted, "the dashboard stopped during this run; resume it to continue", CancellationToken.None);
+            }
+            _logger.LogInformation("run {RunId} ended: {Status}", runId, result.Status);
+            if (recorder.FailedWrites > 0)
+            {
+                _logger.LogError(recorder.LastError, "run {RunId}: {Count} event(s) could not be written to the database; its stored rounds are incomplete", runId, recorder.FailedWrites);
+            }
+        }
+        catch (RunSpecException ex)
+        {
+            // The engine rejected the spec (e.g. the dataset file vanished) before any event.
+            await SetStatusAsync(runId, RunStatus.Failed, string.Join("; ", ex.Errors), CancellationToken.None);
+        }
+        catch (OperationCanceledException) when (linked.IsCancellationRequested)
+        {
+            var status = stoppingToken.IsCancellationRequested && !active.Cancellation.IsCancellationRequested ? RunStatus.Interrupted : RunStatus.Cancelled;
+            await SetStatusAsync(runId, status, null, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "run {RunId} could not run", runId);
+            await SetStatusAsync(runId, RunStatus.Failed, ex.Message, CancellationToken.None);
+        }
+        finally
+        {
+            lock (_transition)
+            {
+                _active.TryRemove(runId, out _);
+            }
+        }
+    }
+
+    private async Task SetStatusAsync(Guid runId, RunStatus status, string? error, CancellationToken ct)
+    {
+        try
+        {
+            await _store.SetStatusAsync(runId, status, error, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _logger.LogError(ex, "could not store status {Status} of run {RunId}", status, runId);
+        }
+        Announce(new RunStatusChanged(runId, _time.GetUtcNow(), status, error));
+    }
+
+    private void Announce(RunStatusChanged change)
+    {
+        _broadcaster.Publish(change);
+        _hub.Post(change);
+    }
+}

@@ -1,0 +1,47 @@
+using Bunit;
+using FedLab.Engine.Runs;
+using FedLab.Web.Components.Pages;
+using FedLab.Web.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FedLab.Web.Tests.Components.Pages;
+
+/// <summary>The compare page: overlays, cost to target, spec diff; and it follows runs that are still training.</summary>
+public sealed class ComparePageTests
+{
+    [Fact]
+    public async Task TwoRuns_OverlaidWithCostToTargetAndSpecDiff_AndARoundOfARunningOneRedraws()
+    {
+        await using var ctx = new DashboardTestContext();
+        var done = await SyntheticRun.RecordAsync(ctx.Store, ctx.Recorders, 6, 3, "done", CancellationToken.None);
+        var spec = SyntheticRun.Spec(rounds: 8, clients: 3, name: "training") with { Seed = 7 };
+        var running = await ctx.Store.CreateRunAsync(spec, null, CancellationToken.None);
+        var recorder = ctx.Recorders.Create(running);
+        var events = SyntheticRun.Events(running, spec, stopAfter: 3).ToList();
+        int split = events.FindLastIndex(e => e is RoundFinished { Metrics.Round: 2 }) + 1;
+        foreach (var e in events.Take(split))
+        {
+            recorder.Publish(e);
+        }
+
+        ctx.Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>()
+            .NavigateTo($"/compare?ids={done},{running}&target=60");
+        var cut = ctx.Render<Compare>();
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("#compare-table tbody tr").Count), TimeSpan.FromSeconds(5));
+        var diff = cut.Find("#spec-diff").TextContent;
+        Assert.Contains("training.rounds", diff, StringComparison.Ordinal);
+        Assert.Contains("seed", diff, StringComparison.Ordinal);
+        Assert.DoesNotContain("dataset.maxTokens", diff, StringComparison.Ordinal);
+        cut.WaitForAssertion(() => Assert.Equal(3, ctx.Calls("newPlot").Count), TimeSpan.FromSeconds(5));
+
+        foreach (var e in events.Skip(split))
+        {
+            recorder.Publish(e);
+            ctx.Broadcaster.Publish(e);
+        }
+
+        // The compared selection is re-read and the overlays redrawn (a new figure, not a live extension).
+        cut.WaitForAssertion(() => Assert.Contains(ctx.Calls("react"), c => Equals(c.Arguments[0], "compare-rounds")), TimeSpan.FromSeconds(10));
+        cut.WaitForAssertion(() => Assert.Contains("3/8", cut.Find("#compare-table").TextContent, StringComparison.Ordinal));
+    }
+}
