@@ -123,6 +123,47 @@ public sealed class DashboardEndToEndTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task CompareAllFrameworksPreset_StartsOneRunPerFramework_ShownSideBySide()
+    {
+        var page = await _browser.NewPageAsync(_app.BaseUrl);
+        await page.GotoAsync("/runs/new");
+        await page.WaitForSelectorAsync("#form-valid");
+        await page.ClickAsync("#preset-compare");
+        await page.WaitForFunctionAsync("() => document.querySelector(\"[data-field='name'] input\").value.startsWith('Framework comparison')");
+        // The preset's base, shrunk to a tiny model so the three runs take seconds (4 layers: the preset cuts
+        // the split run after block 2).
+        await SelectAsync(page, "model", "tiny4:");
+        await FillAsync(page, "dataset.maxTokens", "24");
+        await FillAsync(page, "dataset.trainLimit", "120");
+        await FillAsync(page, "dataset.testLimit", "40");
+        await FillAsync(page, "training.rounds", "2");
+        await FillAsync(page, "training.localSteps", "2");
+        await FillAsync(page, "training.batchSize", "8");
+        await FillAsync(page, "fineTune.lora.rank", "2");
+        await page.WaitForSelectorAsync("#form-valid");
+        var federated = Web.Specs.FrameworkCatalog.Federated;
+        Assert.Contains($"experiment ({federated.Count} run", await page.InnerTextAsync("#start-experiment"), StringComparison.OrdinalIgnoreCase);
+
+        await page.ClickAsync("#start-experiment");
+        await page.WaitForURLAsync(url => url.Contains("/compare?ids=", StringComparison.Ordinal), new PageWaitForURLOptions { Timeout = 15_000 });
+        // The compare page fills in as the runs train one after the other: every run, every round, on all three axes.
+        await page.WaitForFunctionAsync(
+            $"() => ['compare-rounds','compare-mb','compare-tflops'].every(id => {{ const el = document.getElementById(id); return el && el.data && el.data.length === {federated.Count} && el.data.every(t => t.x.length === 3); }})",
+            null, new PageWaitForFunctionOptions { Timeout = 180_000 });
+        Assert.Equal(federated.Count, await page.Locator("#compare-table tbody tr").CountAsync());
+        var names = await page.InnerTextAsync("#compare-table");
+        foreach (var f in federated)
+        {
+            Assert.Contains(f.DisplayName, names, StringComparison.Ordinal);
+        }
+        // Same data and budget, different traffic: the MB axis separates the frameworks.
+        var finalMb = await page.EvaluateAsync<double[]>("() => document.getElementById('compare-mb').data.map(t => t.x[t.x.length - 1])");
+        Assert.Equal(federated.Count, finalMb.Distinct().Count());
+        Assert.Contains("framework", await page.InnerTextAsync("#spec-diff"), StringComparison.Ordinal);
+        await BrowserSession.ScreenshotAsync(page, "compare-frameworks-light");
+    }
+
     private static async Task WaitForPreviewAsync(IPage page) =>
         await page.WaitForFunctionAsync("() => document.getElementById('chart-preview') && document.getElementById('chart-preview').data && document.getElementById('chart-preview').data.length > 0");
 

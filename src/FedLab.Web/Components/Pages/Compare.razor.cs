@@ -94,9 +94,9 @@ public sealed partial class Compare : IDisposable
         _series = _ids.Count == 0 ? [] : await Store.GetSeriesAsync(_ids, _cts.Token);
         _summaries = _ids.Count == 0 ? [] : await Store.GetSummariesAsync(_ids, _targetPercent / 100, _cts.Token);
         _names = _recent.ToDictionary(r => r.Id, r => r.Name);
-        foreach (var s in _series)
+        foreach (var (id, name) in ShortNames(_series.Select(s => (s.RunId, s.Name)).ToList()))
         {
-            _names[s.RunId] = s.Name;
+            _names[id] = name;
         }
         var specs = await StoredSpecs.SpecJsonAsync(_series.Select(s => s.RunId).ToList(), _cts.Token);
         _diff = _series.Count < 2 ? [] : SpecDiff.Compare([.. _series.Select(s => specs.GetValueOrDefault(s.RunId, "{}"))]);
@@ -107,7 +107,32 @@ public sealed partial class Compare : IDisposable
     }
 
     private IReadOnlyList<OverlayLine> Lines(Func<RunSeries, IReadOnlyList<double>> x) =>
-        [.. _series.Select(s => new OverlayLine(s.Name, x(s), s.Accuracy, ColorOf(s.RunId)))];
+        [.. _series.Select(s => new OverlayLine(_names.GetValueOrDefault(s.RunId, s.Name), x(s), s.Accuracy, ColorOf(s.RunId)))];
+
+    /// <summary>
+    /// An experiment's runs are named "base · framework": the shared "base · " is dropped from legends and
+    /// headers so what differs is readable.
+    /// </summary>
+    public static IEnumerable<(Guid Id, string Name)> ShortNames(IReadOnlyList<(Guid Id, string Name)> runs)
+    {
+        const string separator = " · ";
+        if (runs.Count < 2)
+        {
+            return runs;
+        }
+        var first = runs[0].Name;
+        int cut = first.LastIndexOf(separator, StringComparison.Ordinal);
+        while (cut > 0)
+        {
+            var prefix = first[..(cut + separator.Length)];
+            if (runs.All(r => r.Name.StartsWith(prefix, StringComparison.Ordinal) && r.Name.Length > prefix.Length))
+            {
+                return runs.Select(r => (r.Id, r.Name[prefix.Length..]));
+            }
+            cut = first.LastIndexOf(separator, cut - 1, StringComparison.Ordinal);
+        }
+        return runs;
+    }
 
     private string ColorOf(Guid runId)
     {

@@ -44,4 +44,14 @@ public sealed class ComparePageTests
         cut.WaitForAssertion(() => Assert.Contains(ctx.Calls("react"), c => Equals(c.Arguments[0], "compare-rounds")), TimeSpan.FromSeconds(10));
         cut.WaitForAssertion(() => Assert.Contains("3/8", cut.Find("#compare-table").TextContent, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void ShortNames_DropTheExperimentsSharedBase()
+    {
+        var a = Guid.NewGuid();
+        var b = Guid.NewGuid();
+        Assert.Equal(["FedLLM", "KD-FedLLM"], Compare.ShortNames([(a, "cmp · spam · FedLLM"), (b, "cmp · spam · KD-FedLLM")]).Select(r => r.Name));
+        Assert.Equal(["x", "y"], Compare.ShortNames([(a, "x"), (b, "y")]).Select(r => r.Name));
+        Assert.Equal(["base · A", "other · B"], Compare.ShortNames([(a, "base · A"), (b, "other · B")]).Select(r => r.Name));
+    }
 }
