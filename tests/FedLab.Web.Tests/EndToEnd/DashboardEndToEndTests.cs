@@ -1,6 +1,7 @@
 using System.Globalization;
 using FedLab.Web.Tests.Infrastructure;
 using Microsoft.Playwright;
+using Xunit.Abstractions;
 
 namespace FedLab.Web.Tests.EndToEnd;
 
@@ -9,7 +10,7 @@ namespace FedLab.Web.Tests.EndToEnd;
 /// the form whose accuracy chart gains points live, then the compare page for two finished runs. Saves
 /// screenshots of every page (light and dark) under screenshots/ in the test output.
 /// </summary>
-public sealed class DashboardEndToEndTests : IAsyncLifetime
+public sealed class DashboardEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private TestApp _app = default!;
     private BrowserSession _browser = default!;
@@ -22,6 +23,11 @@ public sealed class DashboardEndToEndTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        // Shown with a failing test: what the server logged while the browser waited.
+        foreach (var line in _app.Logs.Lines)
+        {
+            output.WriteLine(line);
+        }
         await _app.DisposeAsync();
         await _browser.DisposeAsync();
     }

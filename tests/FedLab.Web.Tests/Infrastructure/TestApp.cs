@@ -16,8 +16,9 @@ public sealed class TestApp : IAsyncDisposable
 {
     public static ModelStore Models { get; } = new(cacheDirectory: Path.Combine(AppContext.BaseDirectory, "model-cache"));
 
-    private TestApp(WebApplication app, string dataDirectory)
+    private TestApp(WebApplication app, string dataDirectory, CapturedLogs logs)
     {
+        Logs = logs;
         App = app;
         DataDirectory = dataDirectory;
         BaseUrl = app.BoundUrls().First(u => u.StartsWith("http://", StringComparison.Ordinal)).TrimEnd('/');
@@ -30,15 +31,20 @@ public sealed class TestApp : IAsyncDisposable
     public HttpClient Http { get; }
     public IServiceProvider Services => App.Services;
 
+    /// <summary>The app's warnings and errors so far.</summary>
+    public CapturedLogs Logs { get; }
+
     public static async Task<TestApp> StartAsync(params string[] settings)
     {
         var data = Path.Combine(Path.GetTempPath(), "fedlab-web-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(data);
         string[] args = ["--urls", "http://127.0.0.1:0", $"--FedLab:DataDirectory={data}", .. settings];
+        var logs = new CapturedLogs();
         var app = FedLabWebApplication.Build(args, builder =>
         {
             builder.Services.Replace(ServiceDescriptor.Singleton(new EngineOptions { Models = Models }));
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            builder.Logging.AddProvider(logs);
         });
         try
         {
@@ -49,7 +55,7 @@ public sealed class TestApp : IAsyncDisposable
             await app.DisposeAsync();
             throw;
         }
-        return new TestApp(app, data);
+        return new TestApp(app, data, logs);
     }
 
     public async ValueTask DisposeAsync()

@@ -126,7 +126,15 @@ public sealed partial class RunDetail
         {
             await foreach (var batch in _subscription.ReadBatchesAsync(BatchWindow, Time, ct))
             {
-                await InvokeAsync(() => ApplyAsync(batch));
+                try
+                {
+                    await InvokeAsync(() => ApplyAsync(batch));
+                }
+                catch (Exception ex) when (ex is not (OperationCanceledException or Microsoft.JSInterop.JSDisconnectedException or ObjectDisposedException))
+                {
+                    // Keep following: the next batch (or the store poll) brings the page up to date.
+                    Logger.LogWarning(ex, "run {RunId}: a live update failed", RunId);
+                }
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -164,9 +172,35 @@ public sealed partial class RunDetail
         if (needsReload || partitionArrived || (_subscription?.Dropped ?? 0) > _droppedSeen)
         {
             // Missed events (or a resume that replays rounds): the store has everything; draw it again.
-            await LoadAsync();
-            _generation++;
-            StateHasChanged();
+            await RedrawFromStoreAsync();
+            return;
+        }
+        try
+        {
+            await ExtendChartsAsync(rounds, roundClients);
+        }
+        catch (Exception ex) when (ex is not (OperationCanceledException or Microsoft.JSInterop.JSDisconnectedException or ObjectDisposedException))
+        {
+            // A failed chart call must not leave the page stale (status, tables) or stop following:
+            // the store has every round, so draw it again from there.
+            Logger.LogWarning(ex, "run {RunId}: extending the charts failed; redrawing from the store", RunId);
+            await RedrawFromStoreAsync();
+            return;
+        }
+        StateHasChanged();
+    }
+
+    private async Task RedrawFromStoreAsync()
+    {
+        await LoadAsync();
+        _generation++;
+        StateHasChanged();
+    }
+
+    private async Task ExtendChartsAsync(IReadOnlyList<RoundPoint> rounds, IReadOnlyList<RoundClients> roundClients)
+    {
+        if (_view is null)
+        {
             return;
         }
         var rows = new List<HeatmapRow>();
@@ -187,7 +221,6 @@ public sealed partial class RunDetail
                 _trafficChart?.AppendAsync(rounds) ?? Task.CompletedTask,
                 _heatmap?.AppendAsync(rows) ?? Task.CompletedTask);
         }
-        StateHasChanged();
     }
 
     /// <summary>A run that is Running but not in this process's queue is being trained elsewhere (the CLI): poll.</summary>
@@ -240,6 +273,10 @@ public sealed partial class RunDetail
         catch (Exception ex) when (ex is Microsoft.JSInterop.JSDisconnectedException or ObjectDisposedException)
         {
             // The circuit went away.
+        }
+        catch (Exception ex)
+        {
+            Logger.LogWarning(ex, "polling run {RunId} stopped", RunId);
         }
     }
 
