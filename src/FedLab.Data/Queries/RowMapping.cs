@@ -4,8 +4,11 @@ using FedLab.Engine.Runs;
 
 namespace FedLab.Data.Queries;
 
-/// <summary>Entities to the public rows. NULL metrics (SQLite's NaN) become NaN again.</summary>
-internal static class RowMapping
+/// <summary>
+/// Entities to the public rows, the one mapping every reader uses (the store's queries and the dashboard's
+/// aggregated run-page reads). NULL metrics (SQLite's NaN) become NaN again.
+/// </summary>
+public static class RowMapping
 {
     public static RunStatus Status(string status) => Enum.TryParse<RunStatus>(status, out var s) ? s : RunStatus.Failed;
 

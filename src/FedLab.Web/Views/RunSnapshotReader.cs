@@ -1,6 +1,6 @@
-using System.Text.Json;
 using FedLab.Data;
 using FedLab.Data.Entities;
+using FedLab.Data.Queries;
 using FedLab.Engine.Runs;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,8 +9,8 @@ namespace FedLab.Web.Views;
 /// <summary>
 /// Reads a run for its page in a few small queries: the rounds (one row each), the partition, and the
 /// client rows aggregated IN SQLite (per-client totals; the heatmap's bucket averages), so a run of 1,000
-/// rounds x 100 clients sends the page 200 x 100 numbers, not 100,000 rows through EF. The round mapping
-/// follows FedLab.Data's (NULL metric = NaN).
+/// rounds x 100 clients sends the page 200 x 100 numbers, not 100,000 rows through EF. Rows are mapped by
+/// FedLab.Data's <see cref="RowMapping"/> (NULL metric = NaN).
 /// </summary>
 public sealed class RunSnapshotReader(IDbContextFactory<FedLabDbContext> contexts, RunStore store)
 {
@@ -45,11 +45,11 @@ public sealed class RunSnapshotReader(IDbContextFactory<FedLabDbContext> context
             Summary = summary,
             Spec = spec,
             SpecJson = run.SpecJson,
-            Facts = Facts(run),
-            ClassNames = run.ClassNamesJson is null ? [] : JsonSerializer.Deserialize<string[]>(run.ClassNamesJson) ?? [],
+            Facts = RowMapping.Facts(run),
+            ClassNames = RowMapping.ClassNames(run.ClassNamesJson),
             Rounds = await roundsTask,
             ClientRounds = [],
-            Partitions = [.. partitions.Select(p => new ClientPartitionRow(p.ClientId, p.Examples, JsonSerializer.Deserialize<int[]>(p.LabelCountsJson) ?? []))],
+            Partitions = [.. partitions.Select(RowMapping.Partition)],
             CheckpointPath = run.CheckpointPath,
             CheckpointRound = run.CheckpointRound,
         };
@@ -73,7 +73,7 @@ public sealed class RunSnapshotReader(IDbContextFactory<FedLabDbContext> context
     private static async Task<List<RoundRow>> ReadRoundsAsync(FedLabDbContext db, long key, CancellationToken ct)
     {
         var rows = await db.Rounds.AsNoTracking().Where(r => r.RunKey == key).OrderBy(r => r.Round).ToListAsync(ct);
-        return [.. rows.Select(Round)];
+        return [.. rows.Select(RowMapping.Round)];
     }
 
     private static async Task<IReadOnlyList<ClientTotal>> ClientTotalsAsync(FedLabDbContext db, long key, CancellationToken ct)
@@ -124,40 +124,4 @@ public sealed class RunSnapshotReader(IDbContextFactory<FedLabDbContext> context
             return null;
         }
     }
-
-    private static RunFacts? Facts(RunEntity r) => r.ModelDisplayName is null ? null : new RunFacts
-    {
-        Device = r.Device,
-        ModelDisplayName = r.ModelDisplayName,
-        TotalParameters = r.TotalParameters ?? 0,
-        TrainableParameters = r.TrainableParameters ?? 0,
-        TrainableStateBytes = r.TrainableStateBytes ?? 0,
-        TrainExamples = r.TrainExamples ?? 0,
-        TestExamples = r.TestExamples ?? 0,
-        PublicExamples = r.PublicExamples ?? 0,
-        EngineVersion = r.EngineVersion ?? "",
-    };
-
-    private static RoundRow Round(RoundEntity r) => new()
-    {
-        Round = r.Round,
-        Accuracy = r.Accuracy ?? double.NaN,
-        MacroF1 = r.MacroF1 ?? double.NaN,
-        Loss = r.Loss ?? double.NaN,
-        EvalExamples = r.EvalExamples,
-        Clients = r.Clients,
-        BytesUp = r.BytesUp,
-        BytesDown = r.BytesDown,
-        Up = new PayloadBytes(r.UpParameters, r.UpLogits, r.UpActivations, r.UpActivationGradients, r.UpLabels),
-        Down = new PayloadBytes(r.DownParameters, r.DownLogits, r.DownActivations, r.DownActivationGradients, r.DownLabels),
-        ClientFlops = r.ClientFlops,
-        ClientSeconds = r.ClientSeconds,
-        ServerSeconds = r.ServerSeconds,
-        EvalSeconds = r.EvalSeconds,
-        WallSeconds = r.WallSeconds,
-        TrainLoss = r.TrainLoss,
-        ClientAccuracyMean = r.ClientAccuracyMean,
-        ClientAccuracyStd = r.ClientAccuracyStd,
-        FinishedAt = new DateTimeOffset(DateTime.SpecifyKind(r.FinishedAt, DateTimeKind.Utc)),
-    };
 }
