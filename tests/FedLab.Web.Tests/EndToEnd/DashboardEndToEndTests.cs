@@ -170,6 +170,36 @@ public sealed class DashboardEndToEndTests(ITestOutputHelper output) : IAsyncLif
         await BrowserSession.ScreenshotAsync(page, "compare-frameworks-light");
     }
 
+    /// <summary>
+    /// The quick-demo preset as a new user starts it: the real all-MiniLM-L6-v2 with LoRA on the spam data,
+    /// nothing changed in the form. It must finish from the browser and learn (final accuracy above the
+    /// untrained model's round 0).
+    /// </summary>
+    [Fact]
+    public async Task QuickDemoPreset_RealMiniLm_FinishesFromTheBrowser()
+    {
+        var page = await _browser.NewPageAsync(_app.BaseUrl);
+        await page.GotoAsync("/runs/new");
+        await page.WaitForSelectorAsync("#form-valid");
+        await page.ClickAsync("#preset-quick");
+        await page.WaitForFunctionAsync("() => document.querySelector(\"[data-field='name'] input\").value.startsWith('Quick demo')");
+        await page.WaitForSelectorAsync("#form-valid");
+        await page.ClickAsync("#start-run");
+        await page.WaitForURLAsync(url => url.Contains("/runs/", StringComparison.Ordinal) && !url.EndsWith("/new", StringComparison.Ordinal));
+        var id = Guid.Parse(page.Url.Split('/')[^1]);
+
+        await page.WaitForSelectorAsync("[data-status='finished']", new PageWaitForSelectorOptions { Timeout = 600_000 });
+        var rounds = Web.Specs.Presets.QuickDemo.Training.Rounds;
+        await page.WaitForFunctionAsync($"() => fedlab.tracePoints('chart-accuracy') === {rounds + 1}");
+        var run = await _app.Http.GetRunAsync(id);
+        Assert.Equal("minilm-l6", run["summary"]!["model"]!.GetValue<string>());
+        Assert.Equal(rounds, run["summary"]!["roundsDone"]!.GetValue<int>());
+        var accuracy = run["rounds"]!.AsArray().Select(r => r!["accuracy"]!.GetValue<double>()).ToArray();
+        Assert.Equal(rounds + 1, accuracy.Length);
+        Assert.True(accuracy[^1] > accuracy[0], $"the quick demo should learn: accuracy per round {string.Join(", ", accuracy)}");
+        await BrowserSession.ScreenshotAsync(page, "quick-demo-light");
+    }
+
     private static async Task WaitForPreviewAsync(IPage page) =>
         await page.WaitForFunctionAsync("() => document.getElementById('chart-preview') && document.getElementById('chart-preview').data && document.getElementById('chart-preview').data.length > 0");
 
