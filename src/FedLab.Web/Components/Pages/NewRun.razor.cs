@@ -222,6 +222,7 @@ public sealed partial class NewRun : IDisposable
         try
         {
             var id = await Queue.EnqueueAsync(spec, null, _cts.Token);
+            Snackbar.Clear(); // the form's hints would cover the next page's buttons
             Navigation.NavigateTo($"/runs/{id}");
         }
         catch (QueueFullException ex)
@@ -252,6 +253,7 @@ public sealed partial class NewRun : IDisposable
         try
         {
             var (_, ids) = await Queue.EnqueueExperimentAsync(spec.Name, $"{specs.Count} frameworks on one base spec", specs, _cts.Token);
+            Snackbar.Clear(); // the form's hints would cover the next page's buttons
             Navigation.NavigateTo("/compare?ids=" + string.Join(",", ids));
         }
         catch (QueueFullException ex)
