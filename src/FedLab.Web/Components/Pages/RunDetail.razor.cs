@@ -130,7 +130,7 @@ public sealed partial class RunDetail
                 {
                     await InvokeAsync(() => ApplyAsync(batch));
                 }
-                catch (Exception ex) when (ex is not (OperationCanceledException or Microsoft.JSInterop.JSDisconnectedException or ObjectDisposedException))
+                catch (Exception ex) when (!ct.IsCancellationRequested && ex is not Microsoft.JSInterop.JSDisconnectedException)
                 {
                     // Keep following: the next batch (or the store poll) brings the page up to date.
                     Logger.LogWarning(ex, "run {RunId}: a live update failed", RunId);
@@ -179,10 +179,11 @@ public sealed partial class RunDetail
         {
             await ExtendChartsAsync(rounds, roundClients);
         }
-        catch (Exception ex) when (ex is not (OperationCanceledException or Microsoft.JSInterop.JSDisconnectedException or ObjectDisposedException))
+        catch (Exception ex) when (!_cts.IsCancellationRequested && ex is not Microsoft.JSInterop.JSDisconnectedException)
         {
-            // A failed chart call must not leave the page stale (status, tables) or stop following:
-            // the store has every round, so draw it again from there.
+            // The page is alive but a chart call failed (a chart being replaced by a redraw is disposed, a JS
+            // call timed out): that must not leave the page stale (status, tables) or stop following. The
+            // store has every round, so draw it again from there.
             Logger.LogWarning(ex, "run {RunId}: extending the charts failed; redrawing from the store", RunId);
             await RedrawFromStoreAsync();
             return;

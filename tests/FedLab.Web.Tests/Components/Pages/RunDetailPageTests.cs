@@ -2,6 +2,7 @@ using Bunit;
 using FedLab.Engine.Runs;
 using FedLab.Web.Components.Pages;
 using FedLab.Web.Diagnostics;
+using Microsoft.JSInterop;
 
 namespace FedLab.Web.Tests.Components.Pages;
 
@@ -47,6 +48,39 @@ public sealed class RunDetailPageTests
         Assert.Single(ctx.Calls("newPlot"), c => Equals(c.Arguments[0], "chart-accuracy"));
         Assert.Empty(ctx.Calls("react"));
         cut.WaitForAssertion(() => Assert.Equal("4/10", cut.Find("[data-rounds]").TextContent.Trim()));
+    }
+
+    [Fact]
+    public async Task FailedChartCall_RedrawsFromTheStore_AndTheStatusStillArrives()
+    {
+        await using var ctx = new DashboardTestContext();
+        ctx.JSInterop.SetupVoid("fedlab.heatmap.append", _ => true).SetException(new JSException("heatmap gone"));
+        var spec = SyntheticRun.Spec(rounds: 4, clients: 3, name: "chart failure");
+        var id = await ctx.Store.CreateRunAsync(spec, null, CancellationToken.None);
+        var recorder = ctx.Recorders.Create(id);
+        var events = SyntheticRun.Events(id, spec, stopAfter: 4).ToList();
+        int splitAt = events.FindLastIndex(e => e is RoundFinished { Metrics.Round: 2 }) + 1;
+        foreach (var e in events.Take(splitAt))
+        {
+            recorder.Publish(e);
+        }
+        var cut = ctx.Render<RunDetail>(p => p.Add(c => c.RunId, id));
+        cut.WaitForAssertion(() => Assert.Contains(ctx.Calls("newPlot"), c => Equals(c.Arguments[0], "chart-accuracy")), TimeSpan.FromSeconds(5));
+
+        // The last rounds and the end of the run; extending the heatmap fails in the browser.
+        foreach (var e in events.Skip(splitAt).Append(new RunFinished(id, DateTimeOffset.UtcNow, 0.9, 0.9, 1.0)))
+        {
+            recorder.Publish(e);
+            ctx.Broadcaster.Publish(e);
+        }
+
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Equal("finished", cut.Find("[data-status]").GetAttribute("data-status"));
+            Assert.Equal("4/4", cut.Find("[data-rounds]").TextContent.Trim());
+        }, TimeSpan.FromSeconds(5));
+        // Redrawn from the store (a second first draw), not left half-extended.
+        cut.WaitForAssertion(() => Assert.True(ctx.Calls("newPlot").Count(c => Equals(c.Arguments[0], "chart-accuracy")) >= 2), TimeSpan.FromSeconds(5));
     }
 
     [Fact]
