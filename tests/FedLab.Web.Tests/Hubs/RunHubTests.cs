@@ -15,7 +15,7 @@ public sealed class RunHubTests(SharedAppFixture fixture)
     public async Task DotNetClient_JoinRun_GetsSnapshotThenEveryRoundLive()
     {
         var app = fixture.App;
-        var id = await app.Http.CreateRunAsync(TinySpecs.Json(rounds: 4, name: "hub-dotnet"));
+        var (blocker, id) = await QueueBehindBlockerAsync("hub-dotnet");
         var rounds = new ConcurrentDictionary<int, RoundMessage>();
         var clientRounds = new ConcurrentBag<ClientRoundMessage>();
         var statuses = new ConcurrentQueue<string>();
@@ -41,6 +41,8 @@ public sealed class RunHubTests(SharedAppFixture fixture)
         var snapshot = await connection.InvokeAsync<RunSnapshotMessage>("JoinRun", id);
         Assert.Equal(id, snapshot.RunId);
         Assert.Equal(4, snapshot.TotalRounds);
+        Assert.Empty(snapshot.Rounds); // still queued behind the blocker
+        (await app.Http.PostAsync($"api/runs/{blocker}/cancel", null)).EnsureSuccessStatusCode();
         foreach (var r in snapshot.Rounds)
         {
             rounds.TryAdd(r.Round, r);
@@ -51,7 +53,7 @@ public sealed class RunHubTests(SharedAppFixture fixture)
         }
 
         Assert.Equal(Enumerable.Range(0, 5), rounds.Keys.Order());
-        Assert.True(live > 0, "no round arrived live: the run finished before the client joined");
+        Assert.Equal(5, live); // every round arrived live
         Assert.Contains("finished", statuses);
         var last = rounds[4];
         Assert.Equal(id, last.RunId);
@@ -79,14 +81,27 @@ public sealed class RunHubTests(SharedAppFixture fixture)
     {
         await NodeClient.EnsureInstalledAsync();
         var app = fixture.App;
-        var id = await app.Http.CreateRunAsync(TinySpecs.Json(rounds: 4, name: "hub-js"));
+        var (blocker, id) = await QueueBehindBlockerAsync("hub-js");
 
-        var (exit, output, error) = await ProcessRunner.RunAsync("node", $"client.mjs {app.BaseUrl} {id}", RepoPaths.NodeClient, TimeSpan.FromSeconds(200));
+        var (exit, output, error) = await ProcessRunner.RunAsync("node", $"client.mjs {app.BaseUrl} {id}", RepoPaths.NodeClient, TimeSpan.FromSeconds(200),
+            new Dictionary<string, string> { ["FEDLAB_CANCEL_AFTER_JOIN"] = blocker.ToString() });
 
         Assert.True(exit == 0, $"node client failed ({exit}): {output} {error}");
         using var seen = JsonDocument.Parse(output.Trim().Split('\n')[^1]);
         Assert.Equal("finished", seen.RootElement.GetProperty("status").GetString());
         Assert.Equal([0, 1, 2, 3, 4], seen.RootElement.GetProperty("rounds").EnumerateArray().Select(r => r.GetInt32()));
-        Assert.True(seen.RootElement.GetProperty("live").GetInt32() > 0, "no round arrived live");
+        Assert.Equal(5, seen.RootElement.GetProperty("live").GetInt32()); // every round arrived live
+    }
+
+    /// <summary>
+    /// A long run first, then the run under test: the queue runs one at a time, so the run under test waits
+    /// until the blocker is cancelled, which the client does once it has joined. Without this a tiny run can
+    /// finish before a client (a Node process, say) has even connected.
+    /// </summary>
+    private async Task<(Guid Blocker, Guid Run)> QueueBehindBlockerAsync(string name)
+    {
+        var blocker = await fixture.App.Http.CreateRunAsync(TinySpecs.Json(rounds: 1000, name: name + " blocker"));
+        var id = await fixture.App.Http.CreateRunAsync(TinySpecs.Json(rounds: 4, name: name));
+        return (blocker, id);
     }
 }

@@ -6,7 +6,8 @@ namespace FedLab.Web.Tests.Infrastructure;
 /// <summary>Runs a child process to completion (or kills it at the timeout) and returns its exit code and output.</summary>
 public static class ProcessRunner
 {
-    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(string file, string arguments, string workingDirectory, TimeSpan timeout)
+    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(string file, string arguments, string workingDirectory, TimeSpan timeout,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(file, arguments)
         {
@@ -15,6 +16,10 @@ public static class ProcessRunner
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {file}");
         var output = new StringBuilder();
         var error = new StringBuilder();

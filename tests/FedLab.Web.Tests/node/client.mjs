@@ -57,6 +57,12 @@ try {
   totalRounds = snapshot.totalRounds;
   for (const r of snapshot.rounds) rounds.set(r.round, r.accuracy);
   if (snapshot.status === "finished") status = "finished";
+  // Test orchestration: the run waits in the queue behind a blocker run until this client has joined, so
+  // its rounds must arrive live; cancelling the blocker lets it start.
+  if (process.env.FEDLAB_CANCEL_AFTER_JOIN) {
+    const response = await fetch(`${baseUrl}/api/runs/${process.env.FEDLAB_CANCEL_AFTER_JOIN}/cancel`, { method: "POST" });
+    if (!response.ok) problems.push(`cancelling the blocker run answered ${response.status}`);
+  }
   finishedIfComplete();
   await done;
 } catch (err) {

@@ -42,36 +42,23 @@ public sealed partial class Compare : IDisposable
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private RunBroadcaster Broadcaster { get; set; } = default!;
     [Inject] private TimeProvider Time { get; set; } = default!;
+    [Inject] private ILogger<Compare> Logger { get; set; } = default!;
 
     protected override void OnInitialized()
     {
         _subscription = Broadcaster.SubscribeAll();
-        _ = FollowAsync(_subscription, _cts.Token);
+        _ = LiveFeed.FollowAsync(_subscription, RefreshInterval, Time, ApplyAsync, Logger, _cts.Token);
     }
 
-    private async Task FollowAsync(RunSubscription subscription, CancellationToken ct)
+    private async Task ApplyAsync(IReadOnlyList<Engine.Runs.RunEvent> batch)
     {
-        try
+        if (batch.Any(e => _ids.Contains(e.RunId) && e is Engine.Runs.RoundFinished or Engine.Runs.RunStarted or Engine.Runs.RunFinished or Engine.Runs.RunFailed or Engine.Runs.RunCancelled))
         {
-            await foreach (var batch in subscription.ReadBatchesAsync(RefreshInterval, Time, ct))
+            await InvokeAsync(async () =>
             {
-                if (batch.Any(e => _ids.Contains(e.RunId) && e is Engine.Runs.RoundFinished or Engine.Runs.RunStarted or Engine.Runs.RunFinished or Engine.Runs.RunFailed or Engine.Runs.RunCancelled))
-                {
-                    await InvokeAsync(async () =>
-                    {
-                        await LoadAsync();
-                        StateHasChanged();
-                    });
-                }
-            }
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            // The page closed.
-        }
-        catch (Exception ex) when (ex is Microsoft.JSInterop.JSDisconnectedException or ObjectDisposedException)
-        {
-            // The circuit went away.
+                await LoadAsync();
+                StateHasChanged();
+            });
         }
     }
 

@@ -99,7 +99,10 @@ public sealed partial class RunDetail
         if (!_following && _view is not null)
         {
             _following = true;
-            _ = FollowAsync(_cts.Token);
+            if (_subscription is not null)
+            {
+                _ = LiveFeed.FollowAsync(_subscription, BatchWindow, Time, batch => InvokeAsync(() => ApplyAsync(batch)), Logger, _cts.Token);
+            }
             _ = PollOtherProcessAsync(_cts.Token);
         }
     }
@@ -114,41 +117,6 @@ public sealed partial class RunDetail
         }
         _view = RunView.From(snapshot);
         _droppedSeen = _subscription?.Dropped ?? 0;
-    }
-
-    private async Task FollowAsync(CancellationToken ct)
-    {
-        if (_subscription is null)
-        {
-            return;
-        }
-        try
-        {
-            await foreach (var batch in _subscription.ReadBatchesAsync(BatchWindow, Time, ct))
-            {
-                try
-                {
-                    await InvokeAsync(() => ApplyAsync(batch));
-                }
-                catch (Exception ex) when (!ct.IsCancellationRequested && ex is not Microsoft.JSInterop.JSDisconnectedException)
-                {
-                    // Keep following: the next batch (or the store poll) brings the page up to date.
-                    Logger.LogWarning(ex, "run {RunId}: a live update failed", RunId);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            // The page closed.
-        }
-        catch (Exception ex) when (ex is Microsoft.JSInterop.JSDisconnectedException or ObjectDisposedException)
-        {
-            // The circuit went away.
-        }
-        catch (Exception ex)
-        {
-            Logger.LogWarning(ex, "following run {RunId} stopped", RunId);
-        }
     }
 
     private async Task ApplyAsync(IReadOnlyList<RunEvent> batch)

@@ -35,6 +35,7 @@ public sealed partial class Runs
     [Inject] private RunBroadcaster Broadcaster { get; set; } = default!;
     [Inject] private RunQueue Queue { get; set; } = default!;
     [Inject] private TimeProvider Time { get; set; } = default!;
+    [Inject] private ILogger<Runs> Logger { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
 
@@ -51,10 +52,10 @@ public sealed partial class Runs
 
     protected override void OnAfterRender(bool firstRender)
     {
-        if (firstRender && !_following)
+        if (firstRender && !_following && _subscription is not null)
         {
             _following = true;
-            _ = FollowAsync(_cts.Token);
+            _ = LiveFeed.FollowAsync(_subscription, RefreshInterval, Time, _ => RefreshAsync(_cts.Token), Logger, _cts.Token);
         }
     }
 
@@ -78,35 +79,14 @@ public sealed partial class Runs
         return new TableData<RunSummaryRow> { Items = page.Items, TotalItems = page.Total };
     }
 
-    private async Task FollowAsync(CancellationToken ct)
+    private Task RefreshAsync(CancellationToken ct) => InvokeAsync(async () =>
     {
-        if (_subscription is null)
+        if (_table is not null)
         {
-            return;
+            _options = await Store.GetFilterOptionsAsync(ct);
+            await _table.ReloadServerData();
         }
-        try
-        {
-            await foreach (var _ in _subscription.ReadBatchesAsync(RefreshInterval, Time, ct))
-            {
-                await InvokeAsync(async () =>
-                {
-                    if (_table is not null)
-                    {
-                        _options = await Store.GetFilterOptionsAsync(ct);
-                        await _table.ReloadServerData();
-                    }
-                });
-            }
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            // The page closed.
-        }
-        catch (Exception ex) when (ex is Microsoft.JSInterop.JSDisconnectedException or ObjectDisposedException)
-        {
-            // The circuit went away.
-        }
-    }
+    });
 
     private Task OnTextChanged(string? text)
     {
