@@ -110,7 +110,7 @@ internal static class DashboardBenchmark
             latencies.Add(shownAt - finishedAt);
         }
         latencies.Sort();
-        output.WriteLine(Inv($"live latency, round end -> point in the accuracy chart: {latencies.Count} rounds (of {LiveRounds}; {baseline} were drawn before measuring)"));
+        output.WriteLine(Inv($"live latency, round end -> point in the accuracy chart: {latencies.Count} rounds measured of {LiveRounds + 1} (rounds 0..{LiveRounds}; the {baseline} drawn before the page was watching are not)"));
         if (latencies.Count > 0)
         {
             output.WriteLine(Inv($"  p50 {Percentile(latencies, 50):F0} ms, p95 {Percentile(latencies, 95):F0} ms, max {latencies[^1]:F0} ms, min {latencies[0]:F0} ms   (target p95 < 500 ms)"));
