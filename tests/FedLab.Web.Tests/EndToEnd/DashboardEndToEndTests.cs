@@ -116,6 +116,13 @@ public sealed class DashboardEndToEndTests(ITestOutputHelper output) : IAsyncLif
         Assert.DoesNotContain("dataset.maxTokens", diff, StringComparison.Ordinal);
         Assert.Equal(2, await page.Locator("#compare-table tbody tr").CountAsync());
         await BrowserSession.ScreenshotAsync(page, "compare-light");
+        // The cost axes switch to a log scale (and back) without losing their lines.
+        await page.ClickAsync("#log-cost");
+        await page.WaitForFunctionAsync("() => ['compare-mb','compare-tflops'].every(id => document.getElementById(id).layout.xaxis.type === 'log')");
+        Assert.Equal("linear", await page.EvaluateAsync<string>("() => document.getElementById('compare-rounds').layout.xaxis.type"));
+        Assert.Equal(2, await page.EvaluateAsync<int>("() => document.getElementById('compare-mb').data.length"));
+        await page.ClickAsync("#log-cost");
+        await page.WaitForFunctionAsync("() => document.getElementById('compare-mb').layout.xaxis.type === 'linear'");
 
         // Dark theme: every page renders with the dark palette.
         var dark = await _browser.NewPageAsync(_app.BaseUrl, dark: true);

@@ -18,17 +18,47 @@ public sealed partial class OverlayChart : ChartBase
     [Parameter]
     public string YTitle { get; set; } = "";
 
-    protected override PlotLayout CreateLayout() => ChartLayouts.Create(XTitle, YTitle, Dark, height: 340);
+    /// <summary>
+    /// A logarithmic x axis: costs that differ by orders of magnitude (KD's kilobytes, split learning's
+    /// hundreds of MB) stay readable on one chart. Points at x = 0 (round 0) cannot be drawn on it.
+    /// </summary>
+    [Parameter]
+    public bool LogX { get; set; }
+
+    private bool _layoutLogX;
+
+    protected override PlotLayout CreateLayout()
+    {
+        var layout = ChartLayouts.Create(XTitle, YTitle, Dark, height: 340);
+        SetLogX(layout, LogX);
+        return layout;
+    }
 
     protected override void Initialize() => Fill();
 
     protected override async Task OnParametersChangedAsync()
     {
+        if (_layoutLogX != LogX)
+        {
+            SetLogX(Layout, LogX);
+            if (Plotted && Chart is not null)
+            {
+                await Chart.Relayout();
+            }
+        }
         if (Plotted && Chart is not null && !ReferenceEquals(_drawn, Lines))
         {
             Fill();
             await Chart.React();
         }
+    }
+
+    private void SetLogX(PlotLayout layout, bool log)
+    {
+        _layoutLogX = log;
+        var axis = layout.XAxis[0];
+        axis.Type = log ? Plotly.Blazor.LayoutLib.XAxisLib.TypeEnum.Log : Plotly.Blazor.LayoutLib.XAxisLib.TypeEnum.Linear;
+        axis.AutoRange = Plotly.Blazor.LayoutLib.XAxisLib.AutoRangeEnum.True;
     }
 
     protected override async Task OnPlottedAsync()

@@ -28,6 +28,7 @@ public sealed partial class Compare : IDisposable
     private IReadOnlyList<OverlayLine> _byMb = [];
     private IReadOnlyList<OverlayLine> _byTflops = [];
     private double _targetPercent = 80;
+    private bool _logCost;
     private bool _loading = true;
     private RunSubscription? _subscription;
 
