@@ -189,22 +189,7 @@ public abstract class FrameworkContractTests
         var dir = Path.Combine(Path.GetTempPath(), "fedlab-contract-" + Guid.NewGuid().ToString("N"));
         try
         {
-            var runId = Guid.NewGuid();
-            using var cts = new CancellationTokenSource();
-            string? checkpoint = null;
-            var executor = new RunExecutor(TinySpecs.Engine);
-            var first = executor.Execute(runId, spec, new RecordingSink(e =>
-            {
-                if (e is RoundFinished { Metrics.Round: 2 } r)
-                {
-                    checkpoint = r.CheckpointPath;
-                    cts.Cancel(); // "crash" inside round 3
-                }
-            }), cts.Token, new RunOptions { CheckpointDirectory = dir });
-            Assert.True(first.Status == RunStatus.Cancelled, $"{first.Status}: {first.Error}");
-            Assert.NotNull(checkpoint);
-
-            var resumed = executor.Execute(runId, spec, new RecordingSink(), CancellationToken.None, new RunOptions { CheckpointDirectory = dir, ResumeFrom = checkpoint });
+            var (_, _, resumed, _) = TinySpecs.CrashAndResume(Guid.NewGuid(), spec, dir);
             Assert.Equal([3, 4], resumed.Rounds.Select(r => r.Round));
             Assert.Equal(Fingerprint(uninterrupted, fromRound: 3), Fingerprint(resumed, fromRound: 3));
         }

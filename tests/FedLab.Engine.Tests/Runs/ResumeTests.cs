@@ -21,22 +21,8 @@ public sealed class ResumeTests
         try
         {
             var runId = Guid.NewGuid();
-            using var cts = new CancellationTokenSource();
-            string? checkpoint = null;
+            var (_, checkpoint, resumed, sink) = TinySpecs.CrashAndResume(runId, spec, dir);
             var executor = new RunExecutor(TinySpecs.Engine);
-            var first = executor.Execute(runId, spec, new RecordingSink(e =>
-            {
-                if (e is RoundFinished { Metrics.Round: 2 } r)
-                {
-                    checkpoint = r.CheckpointPath;
-                    cts.Cancel(); // "crash" inside round 3
-                }
-            }), cts.Token, new RunOptions { CheckpointDirectory = dir });
-            Assert.Equal(RunStatus.Cancelled, first.Status);
-            Assert.NotNull(checkpoint);
-
-            var sink = new RecordingSink();
-            var resumed = executor.Execute(runId, spec, sink, CancellationToken.None, new RunOptions { CheckpointDirectory = dir, ResumeFrom = checkpoint });
             Assert.Equal(3, Assert.IsType<RunStarted>(sink.Events[0]).FirstRound);
             Assert.Equal([3, 4], resumed.Rounds.Select(r => r.Round));
             Assert.Equal(uninterrupted.Rounds[^1].Global, resumed.Rounds[^1].Global);

@@ -22,4 +22,29 @@ internal static class TinySpecs
 
     public static RunResult Run(RunSpec spec, IRunEventSink? sink = null, CancellationToken ct = default) =>
         new RunExecutor(Engine).Execute(Guid.NewGuid(), spec, sink ?? new RecordingSink(), ct);
+
+    /// <summary>
+    /// Runs <paramref name="spec"/> with checkpoints in <paramref name="directory"/>, "crashes" it (cancels) inside
+    /// the round after <paramref name="crashAfterRound"/>, then resumes it from that round's checkpoint.
+    /// </summary>
+    public static (RunResult First, string Checkpoint, RunResult Resumed, RecordingSink ResumedEvents) CrashAndResume(
+        Guid runId, RunSpec spec, string directory, int crashAfterRound = 2)
+    {
+        using var cts = new CancellationTokenSource();
+        string? checkpoint = null;
+        var executor = new RunExecutor(Engine);
+        var first = executor.Execute(runId, spec, new RecordingSink(e =>
+        {
+            if (e is RoundFinished r && r.Metrics.Round == crashAfterRound)
+            {
+                checkpoint = r.CheckpointPath;
+                cts.Cancel();
+            }
+        }), cts.Token, new RunOptions { CheckpointDirectory = directory });
+        Assert.True(first.Status == RunStatus.Cancelled, $"{first.Status}: {first.Error}");
+        Assert.NotNull(checkpoint);
+        var events = new RecordingSink();
+        var resumed = executor.Execute(runId, spec, events, CancellationToken.None, new RunOptions { CheckpointDirectory = directory, ResumeFrom = checkpoint });
+        return (first, checkpoint, resumed, events);
+    }
 }
