@@ -18,8 +18,8 @@ public sealed partial class CrashResumeTests
     public async Task KilledCliRun_IsInterruptedWithCompletedRoundsIntact_AndResumesToTheUninterruptedMetrics(FrameworkKind framework)
     {
         using var db = await TestDatabase.CreateAsync();
-        // Enough rounds that the kill lands mid-run (a tiny round takes about 0.1 s).
-        var spec = TinySpecs.FedLlm(clients: 3, rounds: 20, seed: 17) with { Framework = framework, Name = $"crash {framework}" };
+        // Enough rounds that the kill lands mid-run on an idle machine too (a tiny round takes 30 to 100 ms).
+        var spec = TinySpecs.FedLlm(clients: 3, rounds: 60, seed: 17) with { Framework = framework, Name = $"crash {framework}" };
         var specPath = Path.Combine(db.Folder, "spec.json");
         await File.WriteAllTextAsync(specPath, RunSpecJson.Serialize(spec));
 

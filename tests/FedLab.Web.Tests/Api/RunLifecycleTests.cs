@@ -61,7 +61,8 @@ public sealed class RunLifecycleTests(SharedAppFixture fixture)
     [Fact]
     public async Task Cancel_Running_ThenResume_FinishesEveryRound_ThenDelete()
     {
-        var id = await Http.CreateRunAsync(TinySpecs.Json(rounds: 30, name: "cancel-resume"));
+        // Rounds long enough (20 local steps) that the cancel arrives while it trains, however idle the machine.
+        var id = await Http.CreateRunAsync(TinySpecs.Json(rounds: 30, name: "cancel-resume", localSteps: 20));
         await Eventually.WaitAsync(() => Http.GetRunAsync(id), r => r["summary"]!["roundsDone"]!.GetValue<int>() >= 1, TimeSpan.FromSeconds(120), "round 1");
 
         var cancel = await Http.PostAsync($"api/runs/{id}/cancel", null);
@@ -95,14 +96,16 @@ public sealed class RunLifecycleTests(SharedAppFixture fixture)
     public async Task Cancel_QueuedRun_NeverStarts()
     {
         // One run at a time: the second waits in the queue while the first trains.
-        var first = await Http.CreateRunAsync(TinySpecs.Json(rounds: 6, name: "blocker"));
+        var first = await Http.CreateRunAsync(TinySpecs.Json(rounds: 1000, name: "blocker"));
         var second = await Http.CreateRunAsync(TinySpecs.Json(rounds: 2, name: "waiting"));
         var waiting = await Http.GetRunAsync(second);
         Assert.Equal("queued", waiting.Status());
         Assert.True(waiting["queued"]!.GetValue<bool>());
 
         Assert.Equal(HttpStatusCode.Accepted, (await Http.PostAsync($"api/runs/{second}/cancel", null)).StatusCode);
-        await Http.WaitForStatusAsync(first, "finished");
+        Assert.Equal(HttpStatusCode.Accepted, (await Http.PostAsync($"api/runs/{first}/cancel", null)).StatusCode);
+        await Http.WaitForStatusAsync(first, "cancelled");
+        await Task.Delay(500); // had the cancelled run been left in the queue, it would start now
         var run = await Http.GetRunAsync(second);
         Assert.Equal("cancelled", run.Status());
         Assert.Empty(run["rounds"]!.AsArray());
