@@ -45,15 +45,8 @@ public sealed class DashboardEndToEndTests(ITestOutputHelper output) : IAsyncLif
         await WaitForPreviewAsync(page);
         await BrowserSession.ScreenshotAsync(page, "new-run-light");
 
-        await SelectAsync(page, "model", "tiny:");
         await FillAsync(page, "name", "e2e quick run");
-        await FillAsync(page, "dataset.maxTokens", "24");
-        await FillAsync(page, "dataset.trainLimit", "120");
-        await FillAsync(page, "dataset.testLimit", "40");
-        await FillAsync(page, "training.rounds", "8");
-        await FillAsync(page, "training.localSteps", "4");
-        await FillAsync(page, "training.batchSize", "8");
-        await FillAsync(page, "fineTune.lora.rank", "2");
+        await ShrinkToTinyAsync(page, "tiny:", rounds: 8, localSteps: 4);
 
         // A bad value shows the validator's message at its field and blocks starting.
         await FillAsync(page, "partition.clients", "0");
@@ -146,21 +139,10 @@ public sealed class DashboardEndToEndTests(ITestOutputHelper output) : IAsyncLif
     [Fact]
     public async Task CompareAllFrameworksPreset_StartsOneRunPerFramework_ShownSideBySide()
     {
-        var page = await _browser.NewPageAsync(_app.BaseUrl);
-        await page.GotoAsync("/runs/new");
-        await page.WaitForSelectorAsync("#form-valid");
-        await page.ClickAsync("#preset-compare");
-        await page.WaitForFunctionAsync("() => document.querySelector(\"[data-field='name'] input\").value.startsWith('Framework comparison')");
+        var page = await OpenFormWithPresetAsync("#preset-compare", "Framework comparison");
         // The preset's base, shrunk to a tiny model so the three runs take seconds (4 layers: the preset cuts
         // the split run after block 2).
-        await SelectAsync(page, "model", "tiny4:");
-        await FillAsync(page, "dataset.maxTokens", "24");
-        await FillAsync(page, "dataset.trainLimit", "120");
-        await FillAsync(page, "dataset.testLimit", "40");
-        await FillAsync(page, "training.rounds", "2");
-        await FillAsync(page, "training.localSteps", "2");
-        await FillAsync(page, "training.batchSize", "8");
-        await FillAsync(page, "fineTune.lora.rank", "2");
+        await ShrinkToTinyAsync(page, "tiny4:", rounds: 2, localSteps: 2);
         await page.WaitForSelectorAsync("#form-valid");
         var federated = Web.Specs.FrameworkCatalog.Federated;
         Assert.Contains($"experiment ({federated.Count} run", await page.InnerTextAsync("#start-experiment"), StringComparison.OrdinalIgnoreCase);
@@ -192,11 +174,7 @@ public sealed class DashboardEndToEndTests(ITestOutputHelper output) : IAsyncLif
     [Fact]
     public async Task QuickDemoPreset_RealMiniLm_FinishesFromTheBrowser()
     {
-        var page = await _browser.NewPageAsync(_app.BaseUrl);
-        await page.GotoAsync("/runs/new");
-        await page.WaitForSelectorAsync("#form-valid");
-        await page.ClickAsync("#preset-quick");
-        await page.WaitForFunctionAsync("() => document.querySelector(\"[data-field='name'] input\").value.startsWith('Quick demo')");
+        var page = await OpenFormWithPresetAsync("#preset-quick", "Quick demo");
         await page.WaitForSelectorAsync("#form-valid");
         await page.ClickAsync("#start-run");
         await page.WaitForURLAsync(url => url.Contains("/runs/", StringComparison.Ordinal) && !url.EndsWith("/new", StringComparison.Ordinal));
@@ -212,6 +190,29 @@ public sealed class DashboardEndToEndTests(ITestOutputHelper output) : IAsyncLif
         Assert.Equal(rounds + 1, accuracy.Length);
         Assert.True(accuracy[^1] > accuracy[0], $"the quick demo should learn: accuracy per round {string.Join(", ", accuracy)}");
         await BrowserSession.ScreenshotAsync(page, "quick-demo-light");
+    }
+
+    private async Task<IPage> OpenFormWithPresetAsync(string presetButton, string presetNamePrefix)
+    {
+        var page = await _browser.NewPageAsync(_app.BaseUrl);
+        await page.GotoAsync("/runs/new");
+        await page.WaitForSelectorAsync("#form-valid");
+        await page.ClickAsync(presetButton);
+        await page.WaitForFunctionAsync($"() => document.querySelector(\"[data-field='name'] input\").value.startsWith('{presetNamePrefix}')");
+        return page;
+    }
+
+    /// <summary>The form's spec on a tiny random model and a sliver of the data, so a run takes seconds.</summary>
+    private static async Task ShrinkToTinyAsync(IPage page, string model, int rounds, int localSteps)
+    {
+        await SelectAsync(page, "model", model);
+        await FillAsync(page, "dataset.maxTokens", "24");
+        await FillAsync(page, "dataset.trainLimit", "120");
+        await FillAsync(page, "dataset.testLimit", "40");
+        await FillAsync(page, "training.rounds", rounds.ToString(CultureInfo.InvariantCulture));
+        await FillAsync(page, "training.localSteps", localSteps.ToString(CultureInfo.InvariantCulture));
+        await FillAsync(page, "training.batchSize", "8");
+        await FillAsync(page, "fineTune.lora.rank", "2");
     }
 
     private static async Task WaitForPreviewAsync(IPage page) =>
