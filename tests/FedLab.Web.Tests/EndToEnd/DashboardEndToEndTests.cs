@@ -59,8 +59,7 @@ public sealed class DashboardEndToEndTests(ITestOutputHelper output) : IAsyncLif
         // A long run occupies the queue (one run at a time), so the new run waits until its page is open and
         // every round must arrive live; cancelling the blocker lets it start.
         var blocker = await _app.Http.CreateRunAsync(TinySpecs.Json(rounds: 1000, name: "e2e blocker"));
-        await page.ClickAsync("#start-run");
-        await page.WaitForURLAsync(url => url.Contains("/runs/", StringComparison.Ordinal) && !url.EndsWith("/new", StringComparison.Ordinal));
+        await StartAndFollowAsync(page, "#start-run", url => url.Contains("/runs/", StringComparison.Ordinal) && !url.EndsWith("/new", StringComparison.Ordinal));
         var firstRun = Guid.Parse(page.Url.Split('/')[^1]);
         await page.WaitForSelectorAsync("[data-status='queued']");
         (await _app.Http.PostAsync($"api/runs/{blocker}/cancel", null)).EnsureSuccessStatusCode();
@@ -147,8 +146,7 @@ public sealed class DashboardEndToEndTests(ITestOutputHelper output) : IAsyncLif
         var federated = Web.Specs.FrameworkCatalog.Federated;
         Assert.Contains($"experiment ({federated.Count} run", await page.InnerTextAsync("#start-experiment"), StringComparison.OrdinalIgnoreCase);
 
-        await page.ClickAsync("#start-experiment");
-        await page.WaitForURLAsync(url => url.Contains("/compare?ids=", StringComparison.Ordinal), new PageWaitForURLOptions { Timeout = 15_000 });
+        await StartAndFollowAsync(page, "#start-experiment", url => url.Contains("/compare?ids=", StringComparison.Ordinal));
         // The compare page fills in as the runs train one after the other: every run, every round, on all three axes.
         await page.WaitForFunctionAsync(
             $"() => ['compare-rounds','compare-mb','compare-tflops'].every(id => {{ const el = document.getElementById(id); return el && el.data && el.data.length === {federated.Count} && el.data.every(t => t.x.length === 3); }})",
@@ -176,8 +174,7 @@ public sealed class DashboardEndToEndTests(ITestOutputHelper output) : IAsyncLif
     {
         var page = await OpenFormWithPresetAsync("#preset-quick", "Quick demo");
         await page.WaitForSelectorAsync("#form-valid");
-        await page.ClickAsync("#start-run");
-        await page.WaitForURLAsync(url => url.Contains("/runs/", StringComparison.Ordinal) && !url.EndsWith("/new", StringComparison.Ordinal));
+        await StartAndFollowAsync(page, "#start-run", url => url.Contains("/runs/", StringComparison.Ordinal) && !url.EndsWith("/new", StringComparison.Ordinal));
         var id = Guid.Parse(page.Url.Split('/')[^1]);
 
         await page.WaitForSelectorAsync("[data-status='finished']", new PageWaitForSelectorOptions { Timeout = 600_000 });
@@ -213,6 +210,27 @@ public sealed class DashboardEndToEndTests(ITestOutputHelper output) : IAsyncLif
         await FillAsync(page, "training.localSteps", localSteps.ToString(CultureInfo.InvariantCulture));
         await FillAsync(page, "training.batchSize", "8");
         await FillAsync(page, "fineTune.lora.rank", "2");
+    }
+
+    /// <summary>
+    /// Presses a start button once the form has settled (no preview on its way, the spec valid) and waits for
+    /// the page it leads to. If that page does not come, the failure says what the form showed.
+    /// </summary>
+    private static async Task StartAndFollowAsync(IPage page, string button, Func<string, bool> destination)
+    {
+        await page.WaitForSelectorAsync("#partition-preview[data-preview-pending='no']");
+        await page.WaitForSelectorAsync("#form-valid");
+        await page.ClickAsync(button);
+        try
+        {
+            await page.WaitForURLAsync(destination);
+        }
+        catch (TimeoutException ex)
+        {
+            await BrowserSession.ScreenshotAsync(page, "start-did-not-navigate");
+            var text = await page.InnerTextAsync("body");
+            throw new TimeoutException($"pressing {button} did not lead on within the timeout; the page ({page.Url}) shows: {text[..Math.Min(text.Length, 3000)]}", ex);
+        }
     }
 
     private static async Task WaitForPreviewAsync(IPage page) =>

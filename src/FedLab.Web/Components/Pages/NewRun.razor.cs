@@ -30,6 +30,10 @@ public sealed partial class NewRun : IDisposable
     private PartitionPreview? _preview;
     private double _skew;
     private int _previewVersion;
+    private int _previewShownVersion;
+
+    /// <summary>A newer preview has been asked for than the one on screen.</summary>
+    private bool PreviewPending => _previewShownVersion != _previewVersion;
     private string? _loadProblem;
     private string? _uploadMessage;
     private bool _uploadOk;
@@ -142,6 +146,7 @@ public sealed partial class NewRun : IDisposable
         catch (RunSpecException)
         {
             _preview = PartitionPreview.Failed("Fix the fields marked above to see the preview.");
+            _previewShownVersion = version;
             StateHasChanged();
             return;
         }
@@ -158,6 +163,7 @@ public sealed partial class NewRun : IDisposable
         {
             await _previewChart.ShowAsync(preview.ClassNames, preview.Histograms);
         }
+        _previewShownVersion = version;
         StateHasChanged();
     }
 

@@ -45,8 +45,14 @@ public sealed class RunsPageTests
 
         foreach (var id in new[] { a, b })
         {
-            var box = cut.Find($"[data-run-select='{id}']");
-            (box.TagName == "INPUT" ? box : box.QuerySelector("input")!).Change(true);
+            // The table may still be re-rendering its server data, which replaces the boxes: tick the current
+            // box (ticking is idempotent) until the selection shows in the link.
+            cut.WaitForAssertion(() =>
+            {
+                var box = cut.Find($"[data-run-select='{id}']");
+                (box.TagName == "INPUT" ? box : box.QuerySelector("input")!).Change(true);
+                Assert.Contains(id.ToString(), cut.Find("#compare-selected").GetAttribute("href"), StringComparison.Ordinal);
+            }, TimeSpan.FromSeconds(5));
         }
 
         var href = cut.Find("#compare-selected").GetAttribute("href");
