@@ -99,7 +99,7 @@ public sealed class DashboardEndToEndTests(ITestOutputHelper output) : IAsyncLif
         await page.ClickAsync("#compare-selected");
 
         // 3. Compare: both runs overlaid on the round, MB and TFLOPs axes, the table, the spec diff.
-        await page.WaitForURLAsync(url => url.Contains("/compare?ids=", StringComparison.Ordinal));
+        await page.WaitForURLAsync(url => url.Contains("/compare?ids=", StringComparison.Ordinal), InAppNavigation);
         await page.WaitForFunctionAsync("() => ['compare-rounds','compare-mb','compare-tflops'].every(id => { const el = document.getElementById(id); return el && el.data && el.data.length === 2; })");
         Assert.Equal(9, await page.EvaluateAsync<int>("fedlab.tracePoints('compare-rounds', 0) + 0"));
         var diff = await page.InnerTextAsync("#spec-diff");
@@ -213,6 +213,12 @@ public sealed class DashboardEndToEndTests(ITestOutputHelper output) : IAsyncLif
     }
 
     /// <summary>
+    /// Blazor navigates inside the page (history.pushState): wait for the URL only. Waiting for a "load" event as
+    /// well (Playwright's default) can hang, because an in-page navigation may never fire one.
+    /// </summary>
+    private static readonly PageWaitForURLOptions InAppNavigation = new() { WaitUntil = WaitUntilState.Commit };
+
+    /// <summary>
     /// Presses a start button once the form has settled (no preview on its way, the spec valid) and waits for
     /// the page it leads to. If that page does not come, the failure says what the form showed.
     /// </summary>
@@ -223,7 +229,7 @@ public sealed class DashboardEndToEndTests(ITestOutputHelper output) : IAsyncLif
         await page.ClickAsync(button);
         try
         {
-            await page.WaitForURLAsync(destination);
+            await page.WaitForURLAsync(destination, InAppNavigation);
         }
         catch (TimeoutException ex)
         {
