@@ -59,7 +59,7 @@ public sealed class DashboardEndToEndTests(ITestOutputHelper output) : IAsyncLif
         // A long run occupies the queue (one run at a time), so the new run waits until its page is open and
         // every round must arrive live; cancelling the blocker lets it start.
         var blocker = await _app.Http.CreateRunAsync(TinySpecs.Json(rounds: 1000, name: "e2e blocker"));
-        await StartAndFollowAsync(page, "#start-run", url => url.Contains("/runs/", StringComparison.Ordinal) && !url.EndsWith("/new", StringComparison.Ordinal));
+        await StartAndFollowAsync(page, "#start-run", RunPage);
         var firstRun = Guid.Parse(page.Url.Split('/')[^1]);
         await page.WaitForSelectorAsync("[data-status='queued']");
         (await _app.Http.PostAsync($"api/runs/{blocker}/cancel", null)).EnsureSuccessStatusCode();
@@ -99,7 +99,7 @@ public sealed class DashboardEndToEndTests(ITestOutputHelper output) : IAsyncLif
         await page.ClickAsync("#compare-selected");
 
         // 3. Compare: both runs overlaid on the round, MB and TFLOPs axes, the table, the spec diff.
-        await page.WaitForURLAsync(url => url.Contains("/compare?ids=", StringComparison.Ordinal), InAppNavigation);
+        await WaitForLocationAsync(page, ComparePage);
         await page.WaitForFunctionAsync("() => ['compare-rounds','compare-mb','compare-tflops'].every(id => { const el = document.getElementById(id); return el && el.data && el.data.length === 2; })");
         Assert.Equal(9, await page.EvaluateAsync<int>("fedlab.tracePoints('compare-rounds', 0) + 0"));
         var diff = await page.InnerTextAsync("#spec-diff");
@@ -146,7 +146,7 @@ public sealed class DashboardEndToEndTests(ITestOutputHelper output) : IAsyncLif
         var federated = Web.Specs.FrameworkCatalog.Federated;
         Assert.Contains($"experiment ({federated.Count} run", await page.InnerTextAsync("#start-experiment"), StringComparison.OrdinalIgnoreCase);
 
-        await StartAndFollowAsync(page, "#start-experiment", url => url.Contains("/compare?ids=", StringComparison.Ordinal));
+        await StartAndFollowAsync(page, "#start-experiment", ComparePage);
         // The compare page fills in as the runs train one after the other: every run, every round, on all three axes.
         await page.WaitForFunctionAsync(
             $"() => ['compare-rounds','compare-mb','compare-tflops'].every(id => {{ const el = document.getElementById(id); return el && el.data && el.data.length === {federated.Count} && el.data.every(t => t.x.length === 3); }})",
@@ -174,7 +174,7 @@ public sealed class DashboardEndToEndTests(ITestOutputHelper output) : IAsyncLif
     {
         var page = await OpenFormWithPresetAsync("#preset-quick", "Quick demo");
         await page.WaitForSelectorAsync("#form-valid");
-        await StartAndFollowAsync(page, "#start-run", url => url.Contains("/runs/", StringComparison.Ordinal) && !url.EndsWith("/new", StringComparison.Ordinal));
+        await StartAndFollowAsync(page, "#start-run", RunPage);
         var id = Guid.Parse(page.Url.Split('/')[^1]);
 
         await page.WaitForSelectorAsync("[data-status='finished']", new PageWaitForSelectorOptions { Timeout = 600_000 });
@@ -212,24 +212,31 @@ public sealed class DashboardEndToEndTests(ITestOutputHelper output) : IAsyncLif
         await FillAsync(page, "fineTune.lora.rank", "2");
     }
 
+    /// <summary>A run's page: /runs/{id}.</summary>
+    private const string RunPage = "() => /^\\/runs\\/[0-9a-f-]{36}$/.test(location.pathname)";
+
+    /// <summary>The compare page with a selection.</summary>
+    private const string ComparePage = "() => location.pathname === '/compare' && location.search.includes('ids=')";
+
     /// <summary>
-    /// Blazor navigates inside the page (history.pushState): wait for the URL only. Waiting for a "load" event as
-    /// well (Playwright's default) can hang, because an in-page navigation may never fire one.
+    /// Blazor navigates inside the page (history.pushState), so the test polls location in the page.
+    /// Playwright's WaitForURL was seen to hang on such navigations, on a page already at the new URL.
     /// </summary>
-    private static readonly PageWaitForURLOptions InAppNavigation = new() { WaitUntil = WaitUntilState.Commit };
+    private static Task WaitForLocationAsync(IPage page, string predicate) =>
+        page.WaitForFunctionAsync(predicate, null, new PageWaitForFunctionOptions { PollingInterval = 50 });
 
     /// <summary>
     /// Presses a start button once the form has settled (no preview on its way, the spec valid) and waits for
     /// the page it leads to. If that page does not come, the failure says what the form showed.
     /// </summary>
-    private static async Task StartAndFollowAsync(IPage page, string button, Func<string, bool> destination)
+    private static async Task StartAndFollowAsync(IPage page, string button, string destination)
     {
         await page.WaitForSelectorAsync("#partition-preview[data-preview-pending='no']");
         await page.WaitForSelectorAsync("#form-valid");
         await page.ClickAsync(button);
         try
         {
-            await page.WaitForURLAsync(destination, InAppNavigation);
+            await WaitForLocationAsync(page, destination);
         }
         catch (TimeoutException ex)
         {
