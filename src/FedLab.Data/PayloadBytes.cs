@@ -9,15 +9,13 @@ public sealed record PayloadBytes(long Parameters, long Logits, long Activations
 
     public long Total => Parameters + Logits + Activations + ActivationGradients + Labels;
 
-    public long this[PayloadKind kind] => kind switch
-    {
-        PayloadKind.Parameters => Parameters,
-        PayloadKind.Logits => Logits,
-        PayloadKind.Activations => Activations,
-        PayloadKind.ActivationGradients => ActivationGradients,
-        PayloadKind.Labels => Labels,
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown payload kind"),
-    };
+    public long this[PayloadKind kind] =>
+        kind == PayloadKind.Parameters ? Parameters
+        : kind == PayloadKind.Logits ? Logits
+        : kind == PayloadKind.Activations ? Activations
+        : kind == PayloadKind.ActivationGradients ? ActivationGradients
+        : kind == PayloadKind.Labels ? Labels
+        : throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown payload kind");
 
     public static PayloadBytes From(IReadOnlyDictionary<PayloadKind, long> byKind) => new(
         byKind.GetValueOrDefault(PayloadKind.Parameters),
@@ -28,5 +26,5 @@ public sealed record PayloadBytes(long Parameters, long Logits, long Activations
 
     /// <summary>Only the kinds that carried bytes.</summary>
     public IReadOnlyDictionary<PayloadKind, long> ToDictionary() =>
-        Enum.GetValues<PayloadKind>().Where(k => this[k] != 0).ToDictionary(k => k, k => this[k]);
+        PayloadKind.WellKnown.Where(k => this[k] != 0).ToDictionary(k => k, k => this[k]);
 }

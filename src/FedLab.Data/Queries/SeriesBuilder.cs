@@ -88,7 +88,7 @@ internal static class SeriesBuilder
     private static IReadOnlyDictionary<PayloadKind, IReadOnlyList<double>> CumulativeByKind(IReadOnlyList<RoundPoint> rounds, Func<RoundPoint, PayloadBytes> pick)
     {
         var result = new Dictionary<PayloadKind, IReadOnlyList<double>>();
-        foreach (var kind in Enum.GetValues<PayloadKind>())
+        foreach (var kind in PayloadKind.WellKnown)
         {
             var values = new double[rounds.Count];
             double sum = 0;

@@ -41,7 +41,9 @@ public sealed class TrainableState : IDisposable
         return new TrainableState(file.Tensors);
     }
 
-    public Payload Serialize(PayloadKind kind = PayloadKind.Parameters) => new(kind, SafeTensors.Serialize(Tensors));
+    public Payload Serialize() => Serialize(PayloadKind.Parameters);
+
+    public Payload Serialize(PayloadKind kind) => new(kind, SafeTensors.Serialize(Tensors));
 
     /// <summary>Copies these values into the model's parameters (same names, same order).</summary>
     public void LoadInto(IReadOnlyList<(string Name, Parameter Parameter)> parameters)

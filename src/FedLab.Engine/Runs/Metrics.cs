@@ -1,15 +1,5 @@
 namespace FedLab.Engine.Runs;
 
-/// <summary>What travels, by kind. Bytes are the lengths of the payloads the engine really serialised.</summary>
-public enum PayloadKind
-{
-    Parameters,
-    Logits,
-    Activations,
-    ActivationGradients,
-    Labels,
-}
-
 /// <summary>Accuracy, macro-F1 and mean cross-entropy of a model on the test split.</summary>
 public sealed record EvalMetrics(double Accuracy, double MacroF1, double Loss, int Examples);
 

@@ -41,7 +41,7 @@ public static class HubMessageMapper
 
     public static string StatusName(RunStatus status) => status.ToString().ToLowerInvariant();
 
-    public static string KindName(PayloadKind kind) => JsonNamingPolicy.CamelCase.ConvertName(kind.ToString());
+    public static string KindName(PayloadKind kind) => kind.Name;
 
     private static Dictionary<string, long> Kinds(IReadOnlyDictionary<PayloadKind, long> byKind) =>
         byKind.Where(kv => kv.Value != 0).ToDictionary(kv => KindName(kv.Key), kv => kv.Value);

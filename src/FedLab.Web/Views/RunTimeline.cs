@@ -48,7 +48,7 @@ public sealed class RunTimeline
         {
             return null;
         }
-        foreach (var kind in Enum.GetValues<PayloadKind>())
+        foreach (var kind in PayloadKind.WellKnown)
         {
             Accumulate(_up, kind, up[kind]);
             Accumulate(_down, kind, down[kind]);

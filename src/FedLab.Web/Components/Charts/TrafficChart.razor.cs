@@ -75,7 +75,7 @@ public sealed partial class TrafficChart : ChartBase
             yield break;
         }
         var last = points[^1];
-        foreach (var kind in Enum.GetValues<PayloadKind>())
+        foreach (var kind in PayloadKind.WellKnown)
         {
             if (last.CumulativeMbUp.GetValueOrDefault(kind) > 0)
             {
@@ -93,7 +93,7 @@ public sealed partial class TrafficChart : ChartBase
 
     private Scatter CreateTrace((bool Up, PayloadKind Kind) t, IReadOnlyList<RoundPoint> points)
     {
-        var color = ChartPalette.Color((int)t.Kind);
+        var color = ChartPalette.Color(PayloadKind.Order(t.Kind));
         return new Scatter
         {
             Name = $"{(t.Up ? "up" : "down")} · {HubMessageMapper.KindName(t.Kind)}",
