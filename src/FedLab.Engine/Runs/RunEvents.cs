@@ -9,6 +9,12 @@ public sealed record RunStarted(Guid RunId, DateTimeOffset Timestamp, RunSpec Sp
 public sealed record ClientRoundFinished(Guid RunId, DateTimeOffset Timestamp, ClientRoundMetrics Metrics) : RunEvent(RunId, Timestamp);
 
 /// <summary>
+/// A selected client produced no usable result in a round (an error, a missed deadline, a dropout). The round goes on
+/// without it; the failure is recorded and shown, never thrown through the run.
+/// </summary>
+public sealed record ClientRoundFailed(Guid RunId, DateTimeOffset Timestamp, ClientFailure Failure) : RunEvent(RunId, Timestamp);
+
+/// <summary>
 /// A round completed and was evaluated. <see cref="CheckpointPath"/> is the file holding everything needed to
 /// continue after this round (null when the run was started without a checkpoint folder).
 /// </summary>
