@@ -84,7 +84,7 @@ internal static class EngineBenchmark
         Model = "minilm-l6",
         Dataset = new DatasetSpec { Name = "spam", MaxTokens = 64 },
         Partition = new PartitionSpec { Kind = PartitionMethod.Iid, Clients = clients },
-        Framework = FrameworkKind.FedLlm,
+        Framework = FedLlmFramework.Id,
         FineTune = new FineTuneSpec { Mode = FineTuneKind.Lora, Lora = new LoraSpec { Rank = 8, Alpha = 16, Targets = ["query", "value"] } },
         Training = new TrainingSpec { Rounds = rounds, LocalSteps = 1, BatchSize = 16, LearningRate = 0.002 },
         Seed = 1,

@@ -167,7 +167,7 @@ internal static class PersistenceBenchmark
         Model = "tiny",
         Dataset = new DatasetSpec { Name = "spam" },
         Partition = new PartitionSpec { Kind = PartitionMethod.Dirichlet, Clients = clients, Alpha = 0.5 },
-        Framework = FrameworkKind.FedLlm,
+        Framework = FedLlmFramework.Id,
         Training = new TrainingSpec { Rounds = rounds, LocalSteps = 10 },
         Seed = 1,
         Device = "cpu",

@@ -31,7 +31,7 @@ internal static class SplitBenchmark
             Model = "minilm-l6",
             Dataset = new DatasetSpec { Name = "spam", MaxTokens = 64, TestLimit = 16 },
             Partition = new PartitionSpec { Kind = PartitionMethod.Iid, Clients = 1 },
-            Framework = FrameworkKind.Split,
+            Framework = SplitFramework.Id,
             FineTune = new FineTuneSpec { Mode = FineTuneKind.Lora, Lora = new LoraSpec { Rank = 8, Alpha = 16, Targets = ["query", "value"] } },
             Training = new TrainingSpec { Rounds = 1, LocalSteps = 1, BatchSize = 16, LearningRate = 0.002 },
             Seed = 1,

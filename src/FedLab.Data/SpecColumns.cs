@@ -16,7 +16,7 @@ internal static class SpecColumns
         ExperimentId = experimentId,
         Name = spec.Name,
         SpecJson = RunSpecJson.Serialize(spec),
-        Framework = JsonName(spec.Framework),
+        Framework = spec.Framework,
         Model = spec.Model,
         Dataset = spec.Dataset.Name,
         PartitionKind = JsonName(spec.Partition.Kind),

@@ -18,7 +18,7 @@ internal static class TinySpecs
         Model = "tiny",
         Dataset = new DatasetSpec { Name = "spam", MaxTokens = 24, TrainLimit = 120, TestLimit = 40 },
         Partition = new PartitionSpec { Kind = PartitionMethod.Dirichlet, Clients = clients, Alpha = 1.0 },
-        Framework = FrameworkKind.FedLlm,
+        Framework = FedLlmFramework.Id,
         FineTune = new FineTuneSpec { Mode = FineTuneKind.Lora, Lora = new LoraSpec { Rank = 2, Alpha = 4, Targets = ["query", "value"] } },
         Training = new TrainingSpec { Rounds = rounds, LocalSteps = 2, BatchSize = 8, LearningRate = 0.01, EvalBatchSize = 20 },
         Seed = seed,

@@ -12,4 +12,10 @@ public sealed record EngineOptions
 
     /// <summary>libtorch intra-op threads; 0 = one per core.</summary>
     public int Threads { get; init; }
+
+    /// <summary>Where clients' work runs (in-process, one after another, by default).</summary>
+    public IClientRunner ClientRunner { get; init; } = InProcessClientRunner.Instance;
+
+    /// <summary>Wrappers applied, in order, to every update aggregator a framework creates.</summary>
+    public IReadOnlyList<IAggregatorWrapping> AggregatorWrappers { get; init; } = [];
 }

@@ -11,8 +11,11 @@ namespace FedLab.Engine.Frameworks;
 /// </summary>
 public interface IFederatedAlgorithm : IDisposable
 {
-    /// <summary>Runs round <paramref name="round"/> (1-based) with the sampled clients; reports each client as it finishes.</summary>
-    RoundOutcome RunRound(int round, IReadOnlyList<int> clients, Action<ClientRoundMetrics> clientFinished, CancellationToken ct);
+    /// <summary>
+    /// Runs round <paramref name="round"/> (1-based) with the sampled clients, their work going through the run's
+    /// client runner; reports each client as it finishes or fails.
+    /// </summary>
+    RoundOutcome RunRound(int round, IReadOnlyList<int> clients, ClientReports reports, CancellationToken ct);
 
     /// <summary>Evaluates the current global model on the test split.</summary>
     EvalMetrics Evaluate(CancellationToken ct);
@@ -28,5 +31,8 @@ public interface IFederatedAlgorithm : IDisposable
     void RestoreState(SafeTensorsFile state);
 }
 
-/// <summary>What a round produced besides the per-client metrics already reported.</summary>
-public sealed record RoundOutcome(IReadOnlyList<ClientRoundMetrics> Clients, double ServerSeconds);
+/// <summary>What a round produced: the clients that finished and those that failed (both already reported), and server time.</summary>
+public sealed record RoundOutcome(IReadOnlyList<ClientRoundMetrics> Clients, double ServerSeconds, IReadOnlyList<ClientFailure>? Failures = null)
+{
+    public IReadOnlyList<ClientFailure> FailedClients => Failures ?? [];
+}

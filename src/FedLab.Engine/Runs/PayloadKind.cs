@@ -9,7 +9,7 @@ namespace FedLab.Engine.Runs;
 /// without a schema change. The name is what every output shows (camelCase).
 /// </summary>
 [JsonConverter(typeof(PayloadKindJsonConverter))]
-public readonly record struct PayloadKind
+public readonly record struct PayloadKind : IComparable<PayloadKind>
 {
     public PayloadKind(string name)
     {
@@ -39,6 +39,13 @@ public readonly record struct PayloadKind
             }
         }
         return WellKnown.Count;
+    }
+
+    /// <summary>Display order: <see cref="Order"/>, then by name.</summary>
+    public int CompareTo(PayloadKind other)
+    {
+        int byOrder = Order(this).CompareTo(Order(other));
+        return byOrder != 0 ? byOrder : string.CompareOrdinal(Name, other.Name);
     }
 
     public override string ToString() => Name ?? "";

@@ -1,10 +1,6 @@
 using System.Diagnostics;
 using FedLab.Engine.Federation;
 using FedLab.Engine.Frameworks;
-using FedLab.Engine.Frameworks.Centralized;
-using FedLab.Engine.Frameworks.FedLlm;
-using FedLab.Engine.Frameworks.KdFedLlm;
-using FedLab.Engine.Frameworks.SplitFedLlm;
 using static TorchSharp.torch;
 
 namespace FedLab.Engine.Runs;
@@ -58,7 +54,7 @@ public sealed class RunExecutor(EngineOptions options, TimeProvider? time = null
         var info = env.Describe();
         var rounds = new List<RoundMetrics>();
         var clientRounds = new List<ClientRoundMetrics>();
-        using var algorithm = CreateAlgorithm(env, options);
+        using var algorithm = FrameworkRegistry.Get(spec.Framework).Create(new FrameworkContext(env, options));
         int completed = 0;
         if (runOptions.ResumeFrom is string resumePath)
         {
@@ -92,11 +88,13 @@ public sealed class RunExecutor(EngineOptions options, TimeProvider? time = null
             {
                 var roundClock = Stopwatch.StartNew();
                 var clients = ClientSampler.Sample(spec.Partition.Clients, spec.Training.ClientFraction, spec.Seed, round);
-                var outcome = algorithm.RunRound(round, clients, m =>
-                {
-                    clientRounds.Add(m);
-                    sink.Publish(new ClientRoundFinished(runId, _time.GetUtcNow(), m));
-                }, ct);
+                var outcome = algorithm.RunRound(round, clients, new ClientReports(
+                    m =>
+                    {
+                        clientRounds.Add(m);
+                        sink.Publish(new ClientRoundFinished(runId, _time.GetUtcNow(), m));
+                    },
+                    failure => sink.Publish(new ClientRoundFailed(runId, _time.GetUtcNow(), failure))), ct);
                 evalClock.Restart();
                 var global = algorithm.Evaluate(ct);
                 double evalSeconds = evalClock.Elapsed.TotalSeconds;
@@ -120,26 +118,19 @@ public sealed class RunExecutor(EngineOptions options, TimeProvider? time = null
         }
     }
 
-    private static IFederatedAlgorithm CreateAlgorithm(RunEnvironment env, EngineOptions options) => env.Spec.Framework switch
-    {
-        FrameworkKind.FedLlm => new FedLlmAlgorithm(env),
-        FrameworkKind.Centralized => new CentralizedAlgorithm(env),
-        FrameworkKind.Kd => new KdFedLlmAlgorithm(env, options.Models),
-        FrameworkKind.Split => new SplitFedLlmAlgorithm(env),
-        _ => throw new NotSupportedException($"framework {env.Spec.Framework} is not supported"),
-    };
-
     private static RoundMetrics Summarise(int round, EvalMetrics global, RoundOutcome outcome, double evalSeconds, double wallSeconds, (double Mean, double Std)? clientAccuracy)
     {
+        // Bytes a failed client already exchanged were sent, so they count; its training loss and FLOPs do not.
         var c = outcome.Clients;
+        var f = outcome.FailedClients;
         return new RoundMetrics(
             round,
             global,
             c.Count,
-            c.Sum(m => m.BytesDown),
-            c.Sum(m => m.BytesUp),
-            TrafficMeter.Sum(c.Select(m => m.BytesDownByKind)),
-            TrafficMeter.Sum(c.Select(m => m.BytesUpByKind)),
+            c.Sum(m => m.BytesDown) + f.Sum(x => x.BytesDown),
+            c.Sum(m => m.BytesUp) + f.Sum(x => x.BytesUp),
+            TrafficMeter.Sum(c.Select(m => m.BytesDownByKind).Concat(f.Select(x => x.BytesDownByKind))),
+            TrafficMeter.Sum(c.Select(m => m.BytesUpByKind).Concat(f.Select(x => x.BytesUpByKind))),
             c.Sum(m => m.Flops),
             c.Sum(m => m.Seconds),
             outcome.ServerSeconds,

@@ -1,4 +1,8 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
+using FedLab.Engine.Frameworks.FedLlm;
+using FedLab.Engine.Frameworks.KdFedLlm;
+using FedLab.Engine.Frameworks.SplitFedLlm;
 
 namespace FedLab.Engine.Runs;
 
@@ -7,6 +11,9 @@ namespace FedLab.Engine.Runs;
 /// Serialises to the JSON the examples/ folder holds; <see cref="RunSpecJson"/> parses it strictly and
 /// <see cref="RunSpecValidator"/> checks every field at once.
 /// </summary>
+// Unknown top-level fields are collected in Sections (not refused by the serializer) so that a registered framework's
+// options section parses; RunSpecJson.Parse then refuses any section no framework owns, as "unknown field".
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
 public sealed record RunSpec
 {
     /// <summary>A label for people; not an identifier.</summary>
@@ -19,7 +26,8 @@ public sealed record RunSpec
 
     public required PartitionSpec Partition { get; init; }
 
-    public required FrameworkKind Framework { get; init; }
+    /// <summary>The JSON name of a registered framework (<see cref="Frameworks.FrameworkRegistry"/>): fedllm, kd, split, centralized.</summary>
+    public required string Framework { get; init; }
 
     /// <summary>FedLLM options (server aggregation, FedProx); used when <see cref="Framework"/> is fedllm.</summary>
     public FedLlmOptions FedLlm { get; init; } = new();
@@ -38,6 +46,13 @@ public sealed record RunSpec
 
     /// <summary>auto (CUDA when TorchSharp reports it, else CPU), cpu or cuda.</summary>
     public string Device { get; init; } = "auto";
+
+    /// <summary>
+    /// Options sections of registered frameworks that are not built in, by section name, as JSON (read them with
+    /// <see cref="Frameworks.FrameworkOptions"/>). Written back at the top level, where they were read.
+    /// </summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Sections { get; init; }
 }
 
 public sealed record DatasetSpec
@@ -76,25 +91,6 @@ public enum PartitionMethod
     Dirichlet,
     [JsonStringEnumMemberName("shards")]
     Shards,
-}
-
-public enum FrameworkKind
-{
-    /// <summary>Clients upload parameters or adapters; the server averages them.</summary>
-    [JsonStringEnumMemberName("fedllm")]
-    FedLlm,
-
-    /// <summary>One party trains on all training data with the same step budget: the reference.</summary>
-    [JsonStringEnumMemberName("centralized")]
-    Centralized,
-
-    /// <summary>KD-FedLLM: clients share logits on a public set; only logits travel.</summary>
-    [JsonStringEnumMemberName("kd")]
-    Kd,
-
-    /// <summary>Split-FedLLM: the model is cut at a layer; activations and their gradients travel every batch.</summary>
-    [JsonStringEnumMemberName("split")]
-    Split,
 }
 
 public sealed record FineTuneSpec
@@ -150,38 +146,4 @@ public sealed record TrainingSpec
     public double Dropout { get; init; } = 0.1;
 
     public int EvalBatchSize { get; init; } = 64;
-}
-
-public enum ServerOptimizerKind
-{
-    /// <summary>Plain weighted average (FedAvg).</summary>
-    [JsonStringEnumMemberName("none")]
-    None,
-
-    /// <summary>FedAvgM: server momentum on the averaged update.</summary>
-    [JsonStringEnumMemberName("avgm")]
-    AvgM,
-
-    /// <summary>FedAdam (Reddi et al. 2021): Adam on the averaged update.</summary>
-    [JsonStringEnumMemberName("adam")]
-    Adam,
-}
-
-public sealed record FedLlmOptions
-{
-    /// <summary>FedProx proximal term weight mu (0 = FedAvg).</summary>
-    public double ProxMu { get; init; }
-
-    public ServerOptimizerKind ServerOptimizer { get; init; } = ServerOptimizerKind.None;
-
-    public double ServerLearningRate { get; init; } = 1.0;
-
-    /// <summary>FedAvgM momentum, or FedAdam's beta1.</summary>
-    public double ServerMomentum { get; init; } = 0.9;
-
-    /// <summary>FedAdam's beta2.</summary>
-    public double ServerBeta2 { get; init; } = 0.99;
-
-    /// <summary>FedAdam's adaptivity tau.</summary>
-    public double ServerEpsilon { get; init; } = 1e-3;
 }

@@ -51,8 +51,10 @@ public static class RunSpecJson
         }
         try
         {
-            return JsonSerializer.Deserialize<RunSpec>(json, Options)
+            var spec = JsonSerializer.Deserialize<RunSpec>(json, Options)
                 ?? throw new RunSpecException([new SpecError("$", "the spec is null")]);
+            var sectionErrors = Frameworks.FrameworkOptions.CheckSections(spec).ToList();
+            return sectionErrors.Count == 0 ? spec : throw new RunSpecException(sectionErrors);
         }
         catch (JsonException ex)
         {
@@ -60,9 +62,15 @@ public static class RunSpecJson
         }
     }
 
-    private static SpecError Describe(JsonException ex)
+    /// <summary>The field a <see cref="JsonException"/> is about and what is wrong, in plain words.</summary>
+    /// <param name="under">The section the parsed JSON came from, prefixed to the field (null for a whole spec).</param>
+    public static SpecError Describe(JsonException ex, string? under = null)
     {
         var field = FieldFromPath(ex.Path);
+        if (under is not null)
+        {
+            field = field == "$" ? under : $"{under}.{field}";
+        }
         var message = ex.Message;
         // System.Text.Json appends "Path: $.x | LineNumber: n | BytePositionInLine: m." — keep the first part
         // and say where in plain words.

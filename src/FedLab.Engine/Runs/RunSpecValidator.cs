@@ -1,5 +1,6 @@
 using System.Globalization;
 using FedLab.Engine.Datasets;
+using FedLab.Engine.Frameworks;
 using FedLab.Engine.Models;
 
 namespace FedLab.Engine.Runs;
@@ -54,23 +55,14 @@ public sealed class RunSpecValidator
             Range(p.ShardsPerClient, 1, 100, "partition.shardsPerClient");
         }
 
-        Check(Enum.IsDefined(spec.Framework), "framework", "must be fedllm, kd, split or centralized");
-        if (spec.Framework == FrameworkKind.FedLlm)
+        if (FrameworkRegistry.Find(spec.Framework) is { } framework)
         {
-            var f = spec.FedLlm;
-            Range(f.ProxMu, 0, 100, "fedLlm.proxMu");
-            Check(f.ServerLearningRate > 0 && f.ServerLearningRate <= 100, "fedLlm.serverLearningRate", $"must be greater than 0 and at most 100, got {F(f.ServerLearningRate)}");
-            Check(f.ServerMomentum >= 0 && f.ServerMomentum < 1, "fedLlm.serverMomentum", $"must be at least 0 and below 1, got {F(f.ServerMomentum)}");
-            Check(f.ServerBeta2 >= 0 && f.ServerBeta2 < 1, "fedLlm.serverBeta2", $"must be at least 0 and below 1, got {F(f.ServerBeta2)}");
-            Check(f.ServerEpsilon > 0 && f.ServerEpsilon <= 1, "fedLlm.serverEpsilon", $"must be greater than 0 and at most 1, got {F(f.ServerEpsilon)}");
+            var facts = string.IsNullOrWhiteSpace(spec.Dataset.Name) ? null : _datasetFacts(spec.Dataset.Name);
+            errors.AddRange(framework.Validate(spec, new FrameworkValidation(facts)));
         }
-        if (spec.Framework == FrameworkKind.Kd)
+        else
         {
-            errors.AddRange(KdOptionsRules.Validate(spec, string.IsNullOrWhiteSpace(spec.Dataset.Name) ? null : _datasetFacts(spec.Dataset.Name)));
-        }
-        if (spec.Framework == FrameworkKind.Split)
-        {
-            errors.AddRange(SplitOptionsRules.Validate(spec));
+            errors.Add(new SpecError("framework", $"unknown framework '{spec.Framework}'; use one of {string.Join(", ", FrameworkRegistry.Names)}"));
         }
 
         if (spec.FineTune.Mode == FineTuneKind.Lora)

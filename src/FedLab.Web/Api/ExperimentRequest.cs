@@ -9,7 +9,7 @@ namespace FedLab.Web.Api;
 /// Parsed as strictly as a spec (unknown or duplicate fields are errors); frameworks defaults to every
 /// federated framework the engine has. Each run is the base spec with its framework set.
 /// </summary>
-public sealed record ExperimentRequest(string Name, string? Description, RunSpec Base, IReadOnlyList<FrameworkKind> Frameworks)
+public sealed record ExperimentRequest(string Name, string? Description, RunSpec Base, IReadOnlyList<string> Frameworks)
 {
     private static readonly HashSet<string> Known = ["name", "description", "base", "frameworks"];
 
@@ -83,7 +83,7 @@ public sealed record ExperimentRequest(string Name, string? Description, RunSpec
         return text;
     }
 
-    private static List<FrameworkKind> ReadFrameworks(JsonElement root, List<ApiError> errors)
+    private static List<string> ReadFrameworks(JsonElement root, List<ApiError> errors)
     {
         if (!root.TryGetProperty("frameworks", out var array) || array.ValueKind == JsonValueKind.Null)
         {
@@ -95,7 +95,7 @@ public sealed record ExperimentRequest(string Name, string? Description, RunSpec
             errors.Add(new ApiError("frameworks", $"must be a non-empty array of framework names ({names})"));
             return [];
         }
-        var kinds = new List<FrameworkKind>();
+        var kinds = new List<string>();
         int i = 0;
         foreach (var item in array.EnumerateArray())
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FedLab.Engine.Frameworks;
 using FedLab.Engine.Runs;
 
 namespace FedLab.Web.Cli;
@@ -18,7 +19,8 @@ internal static class CompareFile
 {
     public const int MaxRuns = 20;
     private static readonly string[] TopLevel = ["name", "base", "runs"];
-    private static readonly string[] Overridable = ["label", "framework", "name", "fineTune", "fedLlm", "kd", "split", "training"];
+    private static IEnumerable<string> Overridable =>
+        ["label", "framework", "name", "fineTune", "training", .. FrameworkRegistry.All.Select(f => f.OptionsSection).OfType<string>()];
 
     public static (string Name, IReadOnlyList<CompareRun> Runs) Parse(string json, RunSpecValidator? validator = null)
     {

@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using FedLab.Engine.Frameworks.FedLlm;
+using FedLab.Engine.Frameworks.KdFedLlm;
+using FedLab.Engine.Frameworks.SplitFedLlm;
 using FedLab.Engine.Runs;
 
 namespace FedLab.Web.Cli;
@@ -32,22 +35,22 @@ internal static class CompareReport
     public static void WriteObservations(TextWriter output, IReadOnlyList<CompareRow> rows, IReadOnlyList<CompareRun> runs)
     {
         var finished = rows.Zip(runs).Where(x => x.First.Status == RunStatus.Finished).ToList();
-        var fedLora = finished.FirstOrDefault(x => x.Second.Spec.Framework == FrameworkKind.FedLlm && x.Second.Spec.FineTune.Mode == FineTuneKind.Lora);
-        var fedFull = finished.FirstOrDefault(x => x.Second.Spec.Framework == FrameworkKind.FedLlm && x.Second.Spec.FineTune.Mode == FineTuneKind.Full);
+        var fedLora = finished.FirstOrDefault(x => x.Second.Spec.Framework == FedLlmFramework.Id && x.Second.Spec.FineTune.Mode == FineTuneKind.Lora);
+        var fedFull = finished.FirstOrDefault(x => x.Second.Spec.Framework == FedLlmFramework.Id && x.Second.Spec.FineTune.Mode == FineTuneKind.Full);
         if (fedLora.First is not null && fedFull.First is not null)
         {
             output.WriteLine(Inv($"FedLLM bytes: full fine-tuning moves {(fedFull.First.MbUpPerClient + fedFull.First.MbDownPerClient) / (fedLora.First.MbUpPerClient + fedLora.First.MbDownPerClient):F0}x the bytes of LoRA ({fedFull.First.TrainableParameters:N0} vs {fedLora.First.TrainableParameters:N0} trainable parameters)"));
         }
-        foreach (var (row, run) in finished.Where(x => x.Second.Spec.Framework == FrameworkKind.Split))
+        foreach (var (row, run) in finished.Where(x => x.Second.Spec.Framework == SplitFramework.Id))
         {
-            var reference = finished.FirstOrDefault(x => x.Second.Spec.Framework == FrameworkKind.FedLlm && x.Second.Spec.FineTune.Mode == run.Spec.FineTune.Mode);
+            var reference = finished.FirstOrDefault(x => x.Second.Spec.Framework == FedLlmFramework.Id && x.Second.Spec.FineTune.Mode == run.Spec.FineTune.Mode);
             if (reference.First is not null && reference.First.ClientTflopsPerClient > 0)
             {
                 int layers = Engine.Models.ModelCatalog.Get(run.Spec.Model).Config.Layers;
                 output.WriteLine(Inv($"{row.Label}: client FLOPs = {row.ClientTflopsPerClient / reference.First.ClientTflopsPerClient:F3} of {reference.First.Label}'s (cut {run.Spec.Split.CutLayer} of {layers} layers = {(double)run.Spec.Split.CutLayer / layers:F3}); {row.MbPerRoundPerClient:F2} MB per client per round"));
             }
         }
-        foreach (var (row, run) in finished.Where(x => x.Second.Spec.Framework == FrameworkKind.Kd))
+        foreach (var (row, run) in finished.Where(x => x.Second.Spec.Framework == KdFramework.Id))
         {
             output.WriteLine(Inv($"{row.Label}: {row.MbPerRoundPerClient * 1e6 / 1e3:F1} kB per client per round for {(run.Spec.Kd.PublicSize?.ToString(CultureInfo.InvariantCulture) ?? "all")} public examples ({row.MbPerRoundPerClient * 1e6 / (run.Spec.Kd.PublicSize ?? 1):F1} B per public example up + down); the model has {row.TrainableParameters:N0} trainable parameters"));
         }

@@ -1,3 +1,4 @@
+using FedLab.Engine.Frameworks;
 using FedLab.Engine.Runs;
 
 namespace FedLab.Web.Cli;
@@ -55,14 +56,7 @@ internal sealed record CompareRow(
             result.Info.TrainableParameters);
     }
 
-    public static string Name(FrameworkKind framework) => framework switch
-    {
-        FrameworkKind.FedLlm => "fedllm",
-        FrameworkKind.Kd => "kd",
-        FrameworkKind.Split => "split",
-        FrameworkKind.Centralized => "centralized",
-        _ => framework.ToString().ToLowerInvariant(),
-    };
+    public static string Name(string framework) => framework;
 
     private static string Describe(RunSpec spec)
     {
@@ -72,13 +66,7 @@ internal sealed record CompareRow(
             FineTuneKind.HeadOnly => "head-only",
             _ => $"lora r={spec.FineTune.Lora.Rank}",
         };
-        return spec.Framework switch
-        {
-            FrameworkKind.Kd => $"{(spec.Kd.Variant == KdVariant.Consensus ? "consensus" : "server-distill")}, public {spec.Kd.PublicSize?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "all"}"
-                + (spec.Kd.TopK is int k ? $", top-{k}" : "") + (spec.Kd.LogitPrecision == WirePrecision.Fp16 ? ", fp16" : "") + $", {mode}",
-            FrameworkKind.Split => $"{(spec.Split.Variant == SplitVariant.SplitFed ? "splitfed" : "sequential")}, cut {spec.Split.CutLayer}"
-                + (spec.Split.ActivationPrecision == WirePrecision.Fp16 ? ", fp16" : "") + $", {mode}",
-            _ => mode,
-        };
+        var variant = FrameworkRegistry.Find(spec.Framework)?.Variant(spec) ?? "";
+        return variant.Length == 0 ? mode : $"{variant}, {mode}";
     }
 }

@@ -1,4 +1,5 @@
 using FedLab.Data;
+using FedLab.Engine.Frameworks.FedLlm;
 using FedLab.Engine.Runs;
 
 namespace FedLab.Web.Diagnostics;
@@ -16,7 +17,7 @@ internal static class SyntheticRun
         Model = "tiny",
         Dataset = new DatasetSpec { Name = "spam", MaxTokens = 24 },
         Partition = new PartitionSpec { Kind = PartitionMethod.Dirichlet, Clients = clients, Alpha = 0.5 },
-        Framework = FrameworkKind.FedLlm,
+        Framework = FedLlmFramework.Id,
         Training = new TrainingSpec { Rounds = rounds, LocalSteps = 2 },
         Seed = 1,
     };

@@ -5,7 +5,7 @@ namespace FedLab.Web.Specs;
 /// <summary>One base spec, one run per framework: same model, data, partition, training budget and seed.</summary>
 public static class ExperimentPlan
 {
-    public static IReadOnlyList<RunSpec> ForFrameworks(RunSpec baseSpec, IEnumerable<FrameworkKind> frameworks) =>
+    public static IReadOnlyList<RunSpec> ForFrameworks(RunSpec baseSpec, IEnumerable<string> frameworks) =>
         [.. frameworks.Distinct().Select(kind => baseSpec with
         {
             Framework = kind,

@@ -1,14 +1,21 @@
-using System.Text.Json.Serialization.Metadata;
-using FedLab.Engine.Runs;
+using FedLab.Engine.Frameworks;
 
 namespace FedLab.Web.Specs;
 
-/// <summary>
-/// One framework the engine knows: its JSON spelling, a display name, and the spec section holding its own
-/// options (e.g. "fedLlm" for fedllm), if it has one.
-/// </summary>
-public sealed record FrameworkInfo(FrameworkKind Kind, string JsonName, string DisplayName, JsonPropertyInfo? OptionsSection)
+/// <summary>A framework as the dashboard shows it: a view of its engine descriptor.</summary>
+public sealed record FrameworkInfo(FrameworkDescriptor Descriptor)
 {
-    /// <summary>Trains across clients (everything but the centralized reference).</summary>
-    public bool IsFederated => Kind != FrameworkKind.Centralized;
+    /// <summary>The spec's <c>framework</c> value ("fedllm").</summary>
+    public string Kind => Descriptor.Name;
+
+    public string JsonName => Descriptor.Name;
+
+    public string DisplayName => Descriptor.DisplayName;
+
+    /// <summary>The spec section of its options ("kd"), or null.</summary>
+    public string? SectionName => Descriptor.OptionsSection;
+
+    public Type? OptionsType => Descriptor.OptionsType;
+
+    public bool IsFederated => Descriptor.IsFederated;
 }

@@ -13,15 +13,15 @@ public static class OptionFields
 {
     public static IReadOnlyList<OptionField> For(FrameworkInfo framework)
     {
-        if (framework.OptionsSection is not { } section)
+        if (framework.SectionName is not { } section || framework.OptionsType is not { } type)
         {
             return [];
         }
-        var info = RunSpecJson.Options.GetTypeInfo(section.PropertyType);
+        var info = RunSpecJson.Options.GetTypeInfo(type);
         var fields = new List<OptionField>();
         foreach (var p in info.Properties)
         {
-            if (Describe(section.Name, p) is OptionField field)
+            if (Describe(section, p) is OptionField field)
             {
                 fields.Add(field);
             }

@@ -1,3 +1,6 @@
+using FedLab.Engine.Frameworks.FedLlm;
+using FedLab.Engine.Frameworks.KdFedLlm;
+using FedLab.Engine.Frameworks.SplitFedLlm;
 using FedLab.Engine.Runs;
 
 namespace FedLab.Web.Specs;
@@ -15,7 +18,7 @@ public static class Presets
         Model = "minilm-l6",
         Dataset = new DatasetSpec { Name = "spam", MaxTokens = 48, TrainLimit = 1200, TestLimit = 300 },
         Partition = new PartitionSpec { Kind = PartitionMethod.Dirichlet, Clients = 3, Alpha = 1.0 },
-        Framework = FrameworkKind.FedLlm,
+        Framework = FedLlmFramework.Id,
         FineTune = new FineTuneSpec { Mode = FineTuneKind.Lora, Lora = new LoraSpec { Rank = 8, Alpha = 16, Targets = ["query", "value"] } },
         Training = new TrainingSpec { Rounds = 4, LocalSteps = 6, BatchSize = 16, LearningRate = 0.003 },
         Seed = 42,

@@ -115,7 +115,7 @@ public sealed class SpecDraft
     public string ToJson(bool everyFramework = false)
     {
         var copy = _root.DeepClone().AsObject();
-        var chosen = Framework?.OptionsSection?.Name;
+        var chosen = Framework?.SectionName;
         foreach (var section in FrameworkCatalog.SectionNames.Where(s => !everyFramework && s != chosen))
         {
             copy.Remove(section);

@@ -37,7 +37,7 @@ public sealed class RunVariants(IDbContextFactory<FedLabDbContext> contexts)
             var root = doc.RootElement;
             var parts = new List<string>();
             var framework = root.TryGetProperty("framework", out var f) ? f.GetString() ?? "" : "";
-            var section = FrameworkCatalog.Find(framework)?.OptionsSection?.Name;
+            var section = FrameworkCatalog.Find(framework)?.SectionName;
             if (framework == "fedllm")
             {
                 parts.Add(FedLlmVariant(section is not null && root.TryGetProperty(section, out var o) ? o : default));

@@ -71,7 +71,7 @@ public sealed class RunStoreTests
             var spec = TinySpecs.FedLlm(clients: 2, rounds: 1) with
             {
                 Name = i == 3 ? "lora 50%_off" : $"run {i}",
-                Framework = i % 2 == 0 ? FrameworkKind.FedLlm : FrameworkKind.Centralized,
+                Framework = i % 2 == 0 ? FedLlmFramework.Id : CentralizedFramework.Id,
             };
             var id = await db.Store.CreateRunAsync(spec, null, default);
             var recorder = db.Recorders.Create(id);

@@ -11,11 +11,11 @@ namespace FedLab.Data.Tests.Recording;
 public sealed partial class CrashResumeTests
 {
     [Theory]
-    [InlineData(FrameworkKind.FedLlm)]
-    [InlineData(FrameworkKind.Centralized)]
-    [InlineData(FrameworkKind.Kd)]
-    [InlineData(FrameworkKind.Split)]
-    public async Task KilledCliRun_IsInterruptedWithCompletedRoundsIntact_AndResumesToTheUninterruptedMetrics(FrameworkKind framework)
+    [InlineData(FedLlmFramework.Id)]
+    [InlineData(CentralizedFramework.Id)]
+    [InlineData(KdFramework.Id)]
+    [InlineData(SplitFramework.Id)]
+    public async Task KilledCliRun_IsInterruptedWithCompletedRoundsIntact_AndResumesToTheUninterruptedMetrics(string framework)
     {
         using var db = await TestDatabase.CreateAsync();
         // Enough rounds that the kill lands mid-run on an idle machine too (a tiny round takes 30 to 100 ms).

@@ -48,11 +48,11 @@ public sealed class RecordedEngineTests
     }
 
     [Theory]
-    [InlineData(FrameworkKind.FedLlm)]
-    [InlineData(FrameworkKind.Centralized)]
-    [InlineData(FrameworkKind.Kd)]
-    [InlineData(FrameworkKind.Split)]
-    public async Task CancelledRun_ResumedInTheSameRun_EndsWithTheUninterruptedMetrics(FrameworkKind framework)
+    [InlineData(FedLlmFramework.Id)]
+    [InlineData(CentralizedFramework.Id)]
+    [InlineData(KdFramework.Id)]
+    [InlineData(SplitFramework.Id)]
+    public async Task CancelledRun_ResumedInTheSameRun_EndsWithTheUninterruptedMetrics(string framework)
     {
         using var db = await TestDatabase.CreateAsync();
         var spec = TinySpecs.FedLlm(clients: 3, rounds: 4, seed: 21) with { Framework = framework };

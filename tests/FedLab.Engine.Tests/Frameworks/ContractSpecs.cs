@@ -7,10 +7,10 @@ namespace FedLab.Engine.Tests.Frameworks;
 internal static class ContractSpecs
 {
     public static RunSpec Kd(int clients, int rounds, int seed, KdOptions options) =>
-        TinySpecs.FedLlm(clients, rounds, seed: seed) with { Framework = FrameworkKind.Kd, Kd = options };
+        TinySpecs.FedLlm(clients, rounds, seed: seed) with { Framework = KdFramework.Id, Kd = options };
 
     public static RunSpec Split(int clients, int rounds, int seed, SplitOptions options) =>
-        TinySpecs.FedLlm(clients, rounds, seed: seed) with { Framework = FrameworkKind.Split, Split = options };
+        TinySpecs.FedLlm(clients, rounds, seed: seed) with { Framework = SplitFramework.Id, Split = options };
 
     public static IReadOnlySet<PayloadKind> Set(params PayloadKind[] kinds) => kinds.ToHashSet();
 }

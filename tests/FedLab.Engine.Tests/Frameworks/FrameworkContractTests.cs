@@ -2,6 +2,7 @@ using FedLab.Engine.Federation;
 using FedLab.Engine.Runs;
 using FedLab.Engine.Serialization;
 using FedLab.Engine.Tests.Runs;
+using FedLab.Tests.Shared;
 using TorchSharp;
 
 namespace FedLab.Engine.Tests.Frameworks;
@@ -26,6 +27,37 @@ public abstract class FrameworkContractTests
 
     /// <summary>Whether the framework reports its clients' own models' accuracy (KD).</summary>
     protected virtual bool ReportsClientAccuracy => false;
+
+    /// <summary>Whether clients' work goes through the client runner (the centralized reference has no clients).</summary>
+    protected virtual bool HasClients => true;
+
+    [Fact]
+    public void AFailingClient_IsReportedAsFailed_AndTheRunCompletes()
+    {
+        if (!HasClients)
+        {
+            return;
+        }
+        var spec = Spec(clients: 3, rounds: 3);
+        var sink = new RecordingSink();
+        var executor = new RunExecutor(TinySpecs.Engine with { ClientRunner = new FailingClientRunner(round: 2, client: 1) });
+        var result = executor.Execute(Guid.NewGuid(), spec, sink, CancellationToken.None);
+
+        Assert.True(result.Status == RunStatus.Finished, result.Error);
+        var failure = Assert.Single(sink.Events.OfType<ClientRoundFailed>()).Failure;
+        Assert.Equal((2, 1, ClientFailureKinds.Error, FailingClientRunner.Reason), (failure.Round, failure.ClientId, failure.Kind, failure.Reason));
+        Assert.True(failure.BytesDown + failure.BytesUp > 0, "what was exchanged before the crash was sent, so it counts");
+        Assert.DoesNotContain(result.ClientRounds, c => c.Round == 2 && c.ClientId == 1);
+        var round2 = result.Rounds.Single(r => r.Round == 2);
+        Assert.Equal(ClientsPerRound(spec) - 1, round2.Clients);
+        Assert.Equal(result.ClientRounds.Where(c => c.Round == 2).Sum(c => c.BytesDown) + failure.BytesDown, round2.BytesDown);
+        Assert.Equal(result.ClientRounds.Where(c => c.Round == 2).Sum(c => c.BytesUp) + failure.BytesUp, round2.BytesUp);
+        Assert.All(result.Rounds, r => Assert.True(double.IsFinite(r.Global.Loss)));
+        // The failure is an event between the round's client events, never after the round.
+        int failedAt = sink.Events.FindIndex(e => e is ClientRoundFailed);
+        int round2At = sink.Events.FindIndex(e => e is RoundFinished { Metrics.Round: 2 });
+        Assert.True(failedAt < round2At);
+    }
 
     [Fact]
     public void AllRoundsComplete_WithEveryClientReported()

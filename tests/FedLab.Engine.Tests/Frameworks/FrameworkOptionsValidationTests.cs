@@ -73,7 +73,7 @@ public sealed class FrameworkOptionsValidationTests
         var kd = RunSpecJson.ParseAndValidate(RunSpecJsonTests.Valid.Replace("\"framework\": \"fedllm\"",
             "\"framework\": \"kd\", \"kd\": { \"variant\": \"server-distillation\", \"publicSize\": 100, \"topK\": 1, \"logitPrecision\": \"fp16\", \"aggregation\": \"confidence\", \"clientModels\": [ { \"model\": \"tiny4\", \"layers\": 3 } ] }",
             StringComparison.Ordinal), new RunSpecValidator(() => false));
-        Assert.Equal(FrameworkKind.Kd, kd.Framework);
+        Assert.Equal(KdFramework.Id, kd.Framework);
         Assert.Equal(KdVariant.ServerDistillation, kd.Kd.Variant);
         Assert.Equal(WirePrecision.Fp16, kd.Kd.LogitPrecision);
         Assert.Equal(3, kd.Kd.ClientModels[0].Layers);

@@ -24,7 +24,7 @@ public sealed class SplitEqualsUnsplitTests
         var spec = TinySpecs.FedLlm(clients: 1, rounds: 1, mode: mode) with
         {
             Model = model,
-            Framework = FrameworkKind.Split,
+            Framework = SplitFramework.Id,
             FineTune = new FineTuneSpec { Mode = mode, Lora = new LoraSpec { Rank = 4, Alpha = 8, Dropout = 0, Targets = ["query", "value", "ffn"] } },
             Training = new TrainingSpec { Rounds = 1, LocalSteps = 1, BatchSize = 6, Dropout = 0 },
         };

@@ -19,7 +19,7 @@ public sealed class SplitFedLlmTests
     public void ClientFlops_CountOnlyTheClientSideBlocks(int cut)
     {
         var split = TinySpecs.Run(Spec(cut, SplitVariant.SplitFed));
-        var unsplit = TinySpecs.Run(Spec(cut, SplitVariant.SplitFed) with { Framework = FrameworkKind.FedLlm });
+        var unsplit = TinySpecs.Run(Spec(cut, SplitVariant.SplitFed) with { Framework = FedLlmFramework.Id });
         using var env = RunEnvironment.Create(split.Spec, TinySpecs.Engine);
         int layers = env.Model.NumLayers;
         foreach (var client in split.ClientRounds)
@@ -118,7 +118,7 @@ public sealed class SplitFedLlmTests
     {
         var spec = Spec(2, SplitVariant.SplitFed);
         using var env = RunEnvironment.Create(spec, TinySpecs.Engine);
-        using var algorithm = new SplitFedLlmAlgorithm(env);
+        using var algorithm = new SplitFedLlmAlgorithm(new FrameworkContext(env, TinySpecs.Engine));
         var uploads = new List<Payload>();
         var downloads = new List<Payload>();
         using (TrafficMeter.Observe((p, up) =>
@@ -129,7 +129,7 @@ public sealed class SplitFedLlmTests
             }
         }))
         {
-            algorithm.RunRound(1, [0, 1, 2], _ => { }, CancellationToken.None);
+            algorithm.RunRound(1, [0, 1, 2], ClientReports.None, CancellationToken.None);
         }
         Assert.Equal(3, uploads.Count);
         Assert.Single(downloads.Distinct()); // one broadcast, received by each client

@@ -5,10 +5,10 @@ namespace FedLab.Engine.Tests.Runs;
 public sealed class ResumeTests
 {
     [Theory]
-    [InlineData(FrameworkKind.FedLlm, ServerOptimizerKind.Adam)]
-    [InlineData(FrameworkKind.FedLlm, ServerOptimizerKind.None)]
-    [InlineData(FrameworkKind.Centralized, ServerOptimizerKind.None)]
-    public void ResumedRun_EndsWithTheSameMetrics_AsAnUninterruptedRun(FrameworkKind framework, ServerOptimizerKind server)
+    [InlineData(FedLlmFramework.Id, ServerOptimizerKind.Adam)]
+    [InlineData(FedLlmFramework.Id, ServerOptimizerKind.None)]
+    [InlineData(CentralizedFramework.Id, ServerOptimizerKind.None)]
+    public void ResumedRun_EndsWithTheSameMetrics_AsAnUninterruptedRun(string framework, ServerOptimizerKind server)
     {
         var spec = TinySpecs.FedLlm(clients: 3, rounds: 4, seed: 21) with
         {

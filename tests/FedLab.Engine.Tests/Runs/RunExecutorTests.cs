@@ -121,7 +121,7 @@ public sealed class RunExecutorTests
     [Fact]
     public void Centralized_UsesTheSameStepBudget_AndMovesNoBytes()
     {
-        var spec = TinySpecs.FedLlm(clients: 3, rounds: 1) with { Framework = FrameworkKind.Centralized };
+        var spec = TinySpecs.FedLlm(clients: 3, rounds: 1) with { Framework = CentralizedFramework.Id };
         var result = TinySpecs.Run(spec);
         var only = Assert.Single(result.ClientRounds);
         Assert.Equal(3 * 2, only.Steps);

@@ -35,7 +35,7 @@ public sealed class CompareFileTests
         var (name, runs) = Parse(Valid);
         Assert.Equal("c", name);
         Assert.Equal(["fed", "full", "kd", "split"], runs.Select(r => r.Label));
-        Assert.Equal([FrameworkKind.FedLlm, FrameworkKind.FedLlm, FrameworkKind.Kd, FrameworkKind.Split], runs.Select(r => r.Spec.Framework));
+        Assert.Equal([FedLlmFramework.Id, FedLlmFramework.Id, KdFramework.Id, SplitFramework.Id], runs.Select(r => r.Spec.Framework));
         Assert.All(runs, r =>
         {
             Assert.Equal("tiny", r.Spec.Model);
@@ -101,9 +101,9 @@ public sealed class CompareFileTests
     public void TheExamples_AreValid(string file)
     {
         var (_, runs) = Parse(File.ReadAllText(Path.Combine(RepoRoot(), "examples", file)));
-        Assert.Contains(runs, r => r.Spec.Framework == FrameworkKind.FedLlm);
-        Assert.Contains(runs, r => r.Spec.Framework == FrameworkKind.Kd);
-        Assert.Contains(runs, r => r.Spec.Framework == FrameworkKind.Split);
+        Assert.Contains(runs, r => r.Spec.Framework == FedLlmFramework.Id);
+        Assert.Contains(runs, r => r.Spec.Framework == KdFramework.Id);
+        Assert.Contains(runs, r => r.Spec.Framework == SplitFramework.Id);
     }
 
     internal static string RepoRoot()

@@ -9,7 +9,7 @@ public sealed class FrameworkOptionHelpTests
     [Fact]
     public void SplitForm_SaysThatLabelsGoUp()
     {
-        var fields = OptionFields.For(FrameworkCatalog.Get(FrameworkKind.Split));
+        var fields = OptionFields.For(FrameworkCatalog.Get(SplitFramework.Id));
         var cut = Assert.Single(fields, f => f.Path == "split.cutLayer");
         Assert.Contains("labels go up", cut.Help, StringComparison.Ordinal);
         Assert.Contains("privacy trade-off", cut.Help, StringComparison.Ordinal);
@@ -19,7 +19,7 @@ public sealed class FrameworkOptionHelpTests
     [Fact]
     public void KdForm_ListsItsOptions_WithHelp()
     {
-        var fields = OptionFields.For(FrameworkCatalog.Get(FrameworkKind.Kd));
+        var fields = OptionFields.For(FrameworkCatalog.Get(KdFramework.Id));
         Assert.Equal(["consensus", "server-distillation"], Assert.Single(fields, f => f.Path == "kd.variant").Choices);
         Assert.True(Assert.Single(fields, f => f.Path == "kd.topK").Optional);
         Assert.All(fields, f => Assert.False(string.IsNullOrWhiteSpace(f.Help), f.Path));

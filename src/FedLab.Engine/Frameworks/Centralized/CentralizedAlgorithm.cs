@@ -16,14 +16,14 @@ public sealed class CentralizedAlgorithm(RunEnvironment env) : IFederatedAlgorit
     private readonly LocalTrainer _trainer = new(env);
     private readonly int[] _all = Enumerable.Range(0, env.Train.Count).ToArray();
 
-    public RoundOutcome RunRound(int round, IReadOnlyList<int> clients, Action<ClientRoundMetrics> clientFinished, CancellationToken ct)
+    public RoundOutcome RunRound(int round, IReadOnlyList<int> clients, ClientReports reports, CancellationToken ct)
     {
         int steps = clients.Sum(c => _trainer.StepsFor(env.Partition.ClientIndices[c].Length));
         var clock = Stopwatch.StartNew();
         var result = _trainer.Train(_all, steps, SeedMix.Derive(env.Spec.Seed, round, -1), null, 0, ct);
         var none = new Dictionary<PayloadKind, long>();
         var metrics = new ClientRoundMetrics(round, 0, result.Examples, result.Steps, result.MeanLoss, 0, 0, none, none, result.Flops, clock.Elapsed.TotalSeconds);
-        clientFinished(metrics);
+        reports.Finished(metrics);
         return new RoundOutcome([metrics], 0);
     }
 

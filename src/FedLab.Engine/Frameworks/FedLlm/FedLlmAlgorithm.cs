@@ -8,69 +8,85 @@ namespace FedLab.Engine.Frameworks.FedLlm;
 
 /// <summary>
 /// FedLLM: each sampled client downloads the global trainable state (LoRA adapters + head, or all weights),
-/// fine-tunes locally, and uploads its state; the server keeps a running sum weighted by example counts
-/// (memory does not grow with clients) and applies the server optimizer. Payloads are real safetensors.
+/// fine-tunes locally, and uploads its state; the update aggregator (FedAvg's running mean weighted by examples,
+/// possibly wrapped) combines them as they arrive and the server optimizer applies the result. Client work goes
+/// through the run's client runner; payloads are real safetensors.
 /// </summary>
 public sealed class FedLlmAlgorithm : IFederatedAlgorithm
 {
     private readonly RunEnvironment _env;
+    private readonly IClientRunner _runner;
     private readonly LocalTrainer _trainer;
     private readonly ServerOptimizer _serverOptimizer;
     private readonly TrainableState _global;
+    private readonly IUpdateAggregator _aggregator;
 
-    public FedLlmAlgorithm(RunEnvironment env)
+    public FedLlmAlgorithm(FrameworkContext context)
     {
-        _env = env;
-        _trainer = new LocalTrainer(env);
-        _serverOptimizer = new ServerOptimizer(env.Spec.FedLlm);
-        _global = TrainableState.Capture(env.Trainable);
+        _env = context.Environment;
+        _runner = context.ClientRunner;
+        _trainer = new LocalTrainer(_env);
+        _serverOptimizer = new ServerOptimizer(_env.Spec.FedLlm);
+        _global = TrainableState.Capture(_env.Trainable);
+        _aggregator = context.Wrap(new WeightedMeanAggregator());
     }
 
-    public RoundOutcome RunRound(int round, IReadOnlyList<int> clients, Action<ClientRoundMetrics> clientFinished, CancellationToken ct)
+    private sealed record Upload(Payload State, LocalTrainingResult Training, int Examples);
+
+    public RoundOutcome RunRound(int round, IReadOnlyList<int> clients, ClientReports reports, CancellationToken ct)
     {
         var serverClock = Stopwatch.StartNew();
         var broadcast = _global.Serialize();
-        using var sum = TrainableState.ZerosLike(_global);
-        double totalExamples = 0;
+        _aggregator.Begin(round, _global);
         serverClock.Stop();
 
-        var reports = new List<ClientRoundMetrics>(clients.Count);
-        foreach (var client in clients)
+        var finished = new List<ClientRoundMetrics>(clients.Count);
+        var failed = new List<ClientFailure>();
+        _runner.Run(round, clients, (task, token) => TrainClient(task, broadcast, token), outcome =>
         {
-            var meter = new TrafficMeter();
-            var clientClock = Stopwatch.StartNew();
-            using var received = TrainableState.Deserialize(meter.Received(broadcast), _env.Device);
-            received.LoadInto(_env.Trainable);
-            var indices = _env.Partition.ClientIndices[client];
-            double mu = _env.Spec.FedLlm.ProxMu;
-            var result = _trainer.Train(indices, _trainer.StepsFor(indices.Length), SeedMix.Derive(_env.Spec.Seed, round, client), mu > 0 ? received : null, mu, ct);
-            Payload upload;
-            using (var local = TrainableState.Capture(_env.Trainable))
+            if (outcome.Failure is { } failure)
             {
-                upload = meter.Sent(local.Serialize());
+                failed.Add(failure);
+                reports.Failed(failure);
+                return;
             }
-            clientClock.Stop();
-
+            var upload = outcome.Result!;
             serverClock.Start();
-            using (var update = TrainableState.Deserialize(upload, _env.Device))
+            using (var update = TrainableState.Deserialize(upload.State, _env.Device))
             {
-                sum.AddScaled(update, indices.Length);
+                _aggregator.Add(outcome.ClientId, update, upload.Examples);
             }
-            totalExamples += indices.Length;
             serverClock.Stop();
-
-            var metrics = new ClientRoundMetrics(round, client, result.Examples, result.Steps, result.MeanLoss, meter.Down, meter.Up,
-                meter.DownByKind, meter.UpByKind, result.Flops, clientClock.Elapsed.TotalSeconds);
-            reports.Add(metrics);
-            clientFinished(metrics);
-        }
+            var link = outcome.Link;
+            var metrics = new ClientRoundMetrics(round, outcome.ClientId, upload.Training.Examples, upload.Training.Steps, upload.Training.MeanLoss,
+                link.Down, link.Up, link.DownByKind, link.UpByKind, upload.Training.Flops, outcome.Seconds);
+            finished.Add(metrics);
+            reports.Finished(metrics);
+        }, ct);
 
         serverClock.Start();
-        sum.Scale(1.0 / totalExamples);
-        _serverOptimizer.Apply(_global, sum);
+        using (var mean = _aggregator.Finish())
+        {
+            if (mean is not null)
+            {
+                _serverOptimizer.Apply(_global, mean);
+            }
+        }
         _global.LoadInto(_env.Trainable);
         serverClock.Stop();
-        return new RoundOutcome(reports, serverClock.Elapsed.TotalSeconds);
+        return new RoundOutcome(finished, serverClock.Elapsed.TotalSeconds, failed);
+    }
+
+    /// <summary>A client's side of the round: receive the global state, train on its own data, send its state.</summary>
+    private Upload TrainClient(ClientTask task, Payload broadcast, CancellationToken ct)
+    {
+        using var received = TrainableState.Deserialize(task.Link.Received(broadcast), _env.Device);
+        received.LoadInto(_env.Trainable);
+        var indices = _env.Partition.ClientIndices[task.ClientId];
+        double mu = _env.Spec.FedLlm.ProxMu;
+        var result = _trainer.Train(indices, _trainer.StepsFor(indices.Length), SeedMix.Derive(_env.Spec.Seed, task.Round, task.ClientId), mu > 0 ? received : null, mu, ct);
+        using var local = TrainableState.Capture(_env.Trainable);
+        return new Upload(task.Link.Sent(local.Serialize()), result, indices.Length);
     }
 
     public EvalMetrics Evaluate(CancellationToken ct) => Evaluator.Evaluate(_env, _env.Test, ct);
@@ -87,6 +103,7 @@ public sealed class FedLlmAlgorithm : IFederatedAlgorithm
 
     public void Dispose()
     {
+        _aggregator.Dispose();
         _global.Dispose();
         _serverOptimizer.Dispose();
     }

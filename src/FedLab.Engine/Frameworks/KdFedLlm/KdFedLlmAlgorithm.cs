@@ -23,6 +23,7 @@ namespace FedLab.Engine.Frameworks.KdFedLlm;
 public sealed class KdFedLlmAlgorithm : IFederatedAlgorithm, IClientModelEvaluation
 {
     private readonly RunEnvironment _env;
+    private readonly IClientRunner _runner;
     private readonly KdOptions _kd;
     private readonly TokenizedSet _public;
     private readonly List<KdArchitecture> _architectures = [];
@@ -33,9 +34,10 @@ public sealed class KdFedLlmAlgorithm : IFederatedAlgorithm, IClientModelEvaluat
     private readonly TrainableState? _global;
     private readonly Distiller _distiller;
 
-    public KdFedLlmAlgorithm(RunEnvironment env, ModelStore models)
+    public KdFedLlmAlgorithm(RunEnvironment env, ModelStore models, IClientRunner? runner = null)
     {
         _env = env;
+        _runner = runner ?? InProcessClientRunner.Instance;
         _kd = env.Spec.Kd;
         var facts = DatasetFacts.Of(env.Dataset);
         var problems = KdOptionsRules.AgainstDataset(env.Spec, facts).ToList();
@@ -71,42 +73,43 @@ public sealed class KdFedLlmAlgorithm : IFederatedAlgorithm, IClientModelEvaluat
 
     public (double Mean, double Std)? ClientAccuracy => _evaluations.Accuracy;
 
-    public RoundOutcome RunRound(int round, IReadOnlyList<int> clients, Action<ClientRoundMetrics> clientFinished, CancellationToken ct)
+    public RoundOutcome RunRound(int round, IReadOnlyList<int> clients, ClientReports reports, CancellationToken ct)
     {
         var serverClock = new Stopwatch();
-        var work = new ClientWork[clients.Count];
         int classes = _env.Dataset.NumClasses;
         using var aggregator = new LogitsAggregator(_public.Count, classes, _kd.Aggregation, _env.Device);
-
-        // Phase 1: local training, then the public-set logits go up.
-        for (int i = 0; i < clients.Count; i++)
+        var failed = new List<ClientFailure>();
+        void Fail(ClientFailure failure)
         {
-            int client = clients[i];
-            var architecture = _architectureOf[client];
-            var w = work[i] = new ClientWork();
-            w.Clock.Start();
-            (_states[client] ?? architecture.Initial).LoadInto(architecture.Trainable);
-            var indices = _env.Partition.ClientIndices[client];
-            w.Local = architecture.Trainer.Train(indices, architecture.Trainer.StepsFor(indices.Length), SeedMix.Derive(_env.Spec.Seed, round, client), null, 0, ct);
-            var (logProbs, forwardFlops) = KdPublicSet.Logits(_env, architecture, _public, ct);
-            Payload upload;
-            using (logProbs)
-            {
-                upload = w.Meter.Sent(LogitsCodec.Encode(logProbs, _kd.TopK, _kd.LogitPrecision));
-            }
-            KeepState(client, architecture);
-            w.Flops = w.Local.Flops + forwardFlops;
-            w.Clock.Stop();
-
-            serverClock.Start();
-            using (var received = LogitsCodec.Decode(upload, classes, _env.Device))
-            {
-                aggregator.Add(received, indices.Length);
-            }
-            serverClock.Stop();
+            failed.Add(failure);
+            reports.Failed(failure);
         }
 
-        // The server: consensus for the clients and, in server-distillation, a distilled global model.
+        // Phase 1: local training, then the public-set logits go up; the server aggregates them as they arrive.
+        var trained = new Dictionary<int, ClientOutcome<PhaseOne>>();
+        _runner.Run(round, clients, (task, token) => TrainAndShare(task, token), outcome =>
+        {
+            if (outcome.Failure is { } failure)
+            {
+                Fail(failure);
+                return;
+            }
+            trained[outcome.ClientId] = outcome;
+            serverClock.Start();
+            using (var received = LogitsCodec.Decode(outcome.Result!.Upload, classes, _env.Device))
+            {
+                aggregator.Add(received, outcome.Result.Examples);
+            }
+            serverClock.Stop();
+        }, ct);
+
+        // The server: consensus for the clients and, in server-distillation, a distilled global model. When no client
+        // finished phase 1 there is nothing to distil: the round ends with the failures.
+        var finished = new List<ClientRoundMetrics>(trained.Count);
+        if (trained.Count == 0)
+        {
+            return new RoundOutcome(finished, serverClock.Elapsed.TotalSeconds, failed);
+        }
         serverClock.Start();
         Payload consensus;
         using (var exact = aggregator.Consensus())
@@ -122,32 +125,64 @@ public sealed class KdFedLlmAlgorithm : IFederatedAlgorithm, IClientModelEvaluat
         serverClock.Stop();
 
         // Phase 2: the consensus comes down; clients distil towards it, then their own models are evaluated.
-        var reports = new List<ClientRoundMetrics>(clients.Count);
-        for (int i = 0; i < clients.Count; i++)
+        var second = clients.Where(trained.ContainsKey).ToList();
+        _runner.Run(round, second, (task, token) => Distil(task, consensus, token), outcome =>
         {
-            int client = clients[i];
-            var architecture = _architectureOf[client];
-            var w = work[i];
-            ct.ThrowIfCancellationRequested();
-            w.Clock.Start();
-            _states[client]!.LoadInto(architecture.Trainable);
-            if (_kd.DistillationSteps > 0)
+            var first = trained[outcome.ClientId];
+            var down = TrafficMeter.Sum([first.Link.DownByKind, outcome.Link.DownByKind]);
+            var up = TrafficMeter.Sum([first.Link.UpByKind, outcome.Link.UpByKind]);
+            double seconds = first.Seconds + outcome.Seconds;
+            if (outcome.Failure is { } failure)
             {
-                using var teacher = LogitsCodec.Decode(w.Meter.Received(consensus), classes, _env.Device);
-                var distilled = _distiller.Distill(architecture, teacher, _kd.DistillationSteps, SeedMix.Derive(_env.Spec.Seed, round, client, 1), ct);
-                w.Flops += distilled.Flops;
-                KeepState(client, architecture);
+                Fail(failure with { BytesDownByKind = down, BytesUpByKind = up, Seconds = seconds });
+                return;
             }
-            w.Clock.Stop();
-
             // Measurement, not client work: not in the client's seconds or FLOPs.
-            var evaluation = _evaluations[client] = Evaluator.Evaluate(_env, architecture.Model, _env.Test, ct);
-            var metrics = new ClientRoundMetrics(round, client, w.Local!.Examples, w.Local.Steps, w.Local.MeanLoss, w.Meter.Down, w.Meter.Up,
-                w.Meter.DownByKind, w.Meter.UpByKind, w.Flops, w.Clock.Elapsed.TotalSeconds, evaluation.Accuracy);
-            reports.Add(metrics);
-            clientFinished(metrics);
+            var architecture = _architectureOf[outcome.ClientId];
+            var evaluation = _evaluations[outcome.ClientId] = Evaluator.Evaluate(_env, architecture.Model, _env.Test, ct);
+            var local = first.Result!.Training;
+            var metrics = new ClientRoundMetrics(round, outcome.ClientId, local.Examples, local.Steps, local.MeanLoss, down.Values.Sum(), up.Values.Sum(),
+                down, up, first.Result.Flops + outcome.Result, seconds, evaluation.Accuracy);
+            finished.Add(metrics);
+            reports.Finished(metrics);
+        }, ct);
+        return new RoundOutcome(finished, serverClock.Elapsed.TotalSeconds, failed);
+    }
+
+    private sealed record PhaseOne(Payload Upload, LocalTrainingResult Training, double Flops, int Examples);
+
+    /// <summary>Phase 1 of a client: load its own state, train on its data, send its log-probabilities on the public set.</summary>
+    private PhaseOne TrainAndShare(ClientTask task, CancellationToken ct)
+    {
+        int client = task.ClientId;
+        var architecture = _architectureOf[client];
+        (_states[client] ?? architecture.Initial).LoadInto(architecture.Trainable);
+        var indices = _env.Partition.ClientIndices[client];
+        var local = architecture.Trainer.Train(indices, architecture.Trainer.StepsFor(indices.Length), SeedMix.Derive(_env.Spec.Seed, task.Round, client), null, 0, ct);
+        var (logProbs, forwardFlops) = KdPublicSet.Logits(_env, architecture, _public, ct);
+        Payload upload;
+        using (logProbs)
+        {
+            upload = task.Link.Sent(LogitsCodec.Encode(logProbs, _kd.TopK, _kd.LogitPrecision));
         }
-        return new RoundOutcome(reports, serverClock.Elapsed.TotalSeconds);
+        KeepState(client, architecture);
+        return new PhaseOne(upload, local, local.Flops + forwardFlops, indices.Length);
+    }
+
+    /// <summary>Phase 2 of a client: receive the consensus and distil towards it; returns the FLOPs spent.</summary>
+    private double Distil(ClientTask task, Payload consensus, CancellationToken ct)
+    {
+        int client = task.ClientId;
+        var architecture = _architectureOf[client];
+        _states[client]!.LoadInto(architecture.Trainable);
+        if (_kd.DistillationSteps == 0)
+        {
+            return 0;
+        }
+        using var teacher = LogitsCodec.Decode(task.Link.Received(consensus), _env.Dataset.NumClasses, _env.Device);
+        var distilled = _distiller.Distill(architecture, teacher, _kd.DistillationSteps, SeedMix.Derive(_env.Spec.Seed, task.Round, client, 1), ct);
+        KeepState(client, architecture);
+        return distilled.Flops;
     }
 
     /// <summary>Server-distillation: the global model. Consensus: the mean of every client's own model's metrics.</summary>
@@ -265,13 +300,5 @@ public sealed class KdFedLlmAlgorithm : IFederatedAlgorithm, IClientModelEvaluat
         {
             target.Tensors[i].Value.copy_(architecture.Trainable[i].Parameter);
         }
-    }
-
-    private sealed class ClientWork
-    {
-        public TrafficMeter Meter { get; } = new();
-        public Stopwatch Clock { get; } = new();
-        public LocalTrainingResult? Local { get; set; }
-        public double Flops { get; set; }
     }
 }

@@ -19,101 +19,119 @@ namespace FedLab.Engine.Frameworks.SplitFedLlm;
 public sealed class SplitFedLlmAlgorithm : IFederatedAlgorithm
 {
     private readonly RunEnvironment _env;
+    private readonly IClientRunner _runner;
     private readonly SplitParts _parts;
     private readonly SplitTrainer _trainer;
     private readonly LocalTrainer _steps;
+    private readonly IUpdateAggregator _aggregator;
 
-    public SplitFedLlmAlgorithm(RunEnvironment env)
+    public SplitFedLlmAlgorithm(FrameworkContext context)
     {
-        _env = env;
-        var options = env.Spec.Split;
-        _parts = SplitParts.Of(env.Trainable, options.CutLayer);
-        var protocol = new SplitProtocol(env.Model, options.CutLayer, options.ActivationPrecision, _parts.Client.Count > 0, env.Device);
-        _trainer = new SplitTrainer(env, _parts, protocol);
-        _steps = new LocalTrainer(env);
+        _env = context.Environment;
+        _runner = context.ClientRunner;
+        var options = _env.Spec.Split;
+        _parts = SplitParts.Of(_env.Trainable, options.CutLayer);
+        var protocol = new SplitProtocol(_env.Model, options.CutLayer, options.ActivationPrecision, _parts.Client.Count > 0, _env.Device);
+        _trainer = new SplitTrainer(_env, _parts, protocol);
+        _steps = new LocalTrainer(_env);
+        _aggregator = context.Wrap(new WeightedMeanAggregator());
     }
 
     public SplitParts Parts => _parts;
 
-    public RoundOutcome RunRound(int round, IReadOnlyList<int> clients, Action<ClientRoundMetrics> clientFinished, CancellationToken ct)
+    private sealed record Turn(SplitTurnResult Result, Payload? Upload, int Examples);
+
+    public RoundOutcome RunRound(int round, IReadOnlyList<int> clients, ClientReports reports, CancellationToken ct)
     {
         var serverClock = new Stopwatch();
         bool exchange = _parts.Client.Count > 0; // head-only: the client side is frozen, nothing to pass on
         bool splitFed = _env.Spec.Split.Variant == SplitVariant.SplitFed;
 
         // Sequential: what the previous holder of the client-side part sends (round 1: the server's initial copy).
-        // SplitFed: the round's broadcast.
-        Payload? current = null;
-        TrainableState? sum = null;
-        double totalExamples = 0, serverSeconds = 0;
+        // SplitFed: the round's broadcast; the aggregator averages the uploaded client-side parts.
+        Payload? broadcast = null;
         if (exchange)
         {
             using var start = TrainableState.Capture(_parts.Client);
-            current = start.Serialize();
-            sum = splitFed ? TrainableState.ZerosLike(start) : null;
-        }
-        try
-        {
-            var reports = new List<ClientRoundMetrics>(clients.Count);
-            foreach (var client in clients)
+            broadcast = start.Serialize();
+            if (splitFed)
             {
-                var meter = new TrafficMeter();
-                var clientClock = Stopwatch.StartNew();
-                if (current is not null)
-                {
-                    using var received = TrainableState.Deserialize(meter.Received(current), _env.Device);
-                    received.LoadInto(_parts.Client);
-                }
-                clientClock.Stop();
-
-                var indices = _env.Partition.ClientIndices[client];
-                var turn = _trainer.Train(indices, _steps.StepsFor(indices.Length), SeedMix.Derive(_env.Spec.Seed, round, client), meter, ct);
-
-                clientClock.Start();
-                Payload? upload = null;
-                if (exchange)
-                {
-                    using var local = TrainableState.Capture(_parts.Client);
-                    upload = meter.Sent(local.Serialize());
-                }
-                clientClock.Stop();
-
-                if (upload is not null)
-                {
-                    if (sum is not null)
-                    {
-                        serverClock.Start();
-                        using var update = TrainableState.Deserialize(upload, _env.Device);
-                        sum.AddScaled(update, indices.Length);
-                        totalExamples += indices.Length;
-                        serverClock.Stop();
-                    }
-                    else
-                    {
-                        current = upload; // the next client receives exactly these bytes
-                    }
-                }
-
-                var metrics = new ClientRoundMetrics(round, client, turn.Examples, turn.Steps, turn.MeanLoss, meter.Down, meter.Up,
-                    meter.DownByKind, meter.UpByKind, turn.ClientFlops, clientClock.Elapsed.TotalSeconds + turn.ClientSeconds);
-                reports.Add(metrics);
-                clientFinished(metrics);
-                serverSeconds += turn.ServerSeconds;
+                _aggregator.Begin(round, start);
             }
-
-            if (sum is not null)
-            {
-                serverClock.Start();
-                sum.Scale(1.0 / totalExamples);
-                sum.LoadInto(_parts.Client);
-                serverClock.Stop();
-            }
-            return new RoundOutcome(reports, serverClock.Elapsed.TotalSeconds + serverSeconds);
         }
-        finally
+        Payload? current = broadcast;
+        double serverSeconds = 0;
+        bool lastFailed = false;
+        var finished = new List<ClientRoundMetrics>(clients.Count);
+        var failed = new List<ClientFailure>();
+        _runner.Run(round, clients, (task, token) => RunTurn(task, current, exchange, token), outcome =>
         {
-            sum?.Dispose();
+            lastFailed = !outcome.Succeeded;
+            if (outcome.Failure is { } failure)
+            {
+                // Sequential: the next client receives what the last successful holder sent. Batches the failed client
+                // completed have already updated the server-side part, as they would in a deployment.
+                failed.Add(failure);
+                reports.Failed(failure);
+                return;
+            }
+            var turn = outcome.Result!;
+            if (turn.Upload is not null)
+            {
+                if (splitFed)
+                {
+                    serverClock.Start();
+                    using var update = TrainableState.Deserialize(turn.Upload, _env.Device);
+                    _aggregator.Add(outcome.ClientId, update, turn.Examples);
+                    serverClock.Stop();
+                }
+                else
+                {
+                    current = turn.Upload; // the next client receives exactly these bytes
+                }
+            }
+            var link = outcome.Link;
+            var r = turn.Result;
+            var metrics = new ClientRoundMetrics(round, outcome.ClientId, r.Examples, r.Steps, r.MeanLoss, link.Down, link.Up,
+                link.DownByKind, link.UpByKind, r.ClientFlops, outcome.Seconds - r.ServerSeconds);
+            finished.Add(metrics);
+            reports.Finished(metrics);
+            serverSeconds += r.ServerSeconds;
+        }, ct);
+
+        serverClock.Start();
+        if (exchange && splitFed)
+        {
+            using var mean = _aggregator.Finish();
+            using var next = mean ?? TrainableState.Deserialize(broadcast!, _env.Device); // nobody finished: keep the round's start
+            next.LoadInto(_parts.Client);
         }
+        else if (exchange && lastFailed && current is not null)
+        {
+            using var held = TrainableState.Deserialize(current, _env.Device); // the part the last successful client sent
+            held.LoadInto(_parts.Client);
+        }
+        serverClock.Stop();
+        return new RoundOutcome(finished, serverClock.Elapsed.TotalSeconds + serverSeconds, failed);
+    }
+
+    /// <summary>One client's turn: receive the client-side part, train it against the server (activations up, gradients down every batch), send it on.</summary>
+    private Turn RunTurn(ClientTask task, Payload? current, bool exchange, CancellationToken ct)
+    {
+        if (current is not null)
+        {
+            using var received = TrainableState.Deserialize(task.Link.Received(current), _env.Device);
+            received.LoadInto(_parts.Client);
+        }
+        var indices = _env.Partition.ClientIndices[task.ClientId];
+        var result = _trainer.Train(indices, _steps.StepsFor(indices.Length), SeedMix.Derive(_env.Spec.Seed, task.Round, task.ClientId), task.Link, ct);
+        Payload? upload = null;
+        if (exchange)
+        {
+            using var local = TrainableState.Capture(_parts.Client);
+            upload = task.Link.Sent(local.Serialize());
+        }
+        return new Turn(result, upload, indices.Length);
     }
 
     public EvalMetrics Evaluate(CancellationToken ct) => Evaluator.Evaluate(_env, _env.Test, ct);
@@ -130,7 +148,5 @@ public sealed class SplitFedLlmAlgorithm : IFederatedAlgorithm
         }
     }
 
-    public void Dispose()
-    {
-    }
+    public void Dispose() => _aggregator.Dispose();
 }

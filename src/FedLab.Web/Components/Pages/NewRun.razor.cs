@@ -24,7 +24,7 @@ public sealed partial class NewRun : IDisposable
     public static readonly TimeSpan PreviewDelay = TimeSpan.FromMilliseconds(250);
 
     private readonly CancellationTokenSource _cts = new();
-    private readonly HashSet<FrameworkKind> _experimentFrameworks = [.. FrameworkCatalog.Federated.Select(f => f.Kind)];
+    private readonly HashSet<string> _experimentFrameworks = [.. FrameworkCatalog.Federated.Select(f => f.Kind)];
     private SpecFormContext _form = default!;
     private LabelHistogramChart? _previewChart;
     private PartitionPreview? _preview;
@@ -204,7 +204,7 @@ public sealed partial class NewRun : IDisposable
         await RefreshPreviewAsync();
     }
 
-    private void ToggleFramework(FrameworkKind kind, bool on)
+    private void ToggleFramework(string kind, bool on)
     {
         if (on)
         {

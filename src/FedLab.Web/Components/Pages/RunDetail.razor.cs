@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FedLab.Data;
+using FedLab.Engine.Frameworks;
 using FedLab.Engine.Runs;
 using FedLab.Web.Components.Charts;
 using FedLab.Web.Live;
@@ -54,7 +55,7 @@ public sealed partial class RunDetail
     ];
 
     private bool ClientsKeepModels => _view is { } v
-        && (v.Timeline.Points.Any(p => p.ClientAccuracyMean is not null) || v.Summary.Framework is not ("fedllm" or "centralized"));
+        && (v.Timeline.Points.Any(p => p.ClientAccuracyMean is not null) || FrameworkRegistry.Find(v.Summary.Framework)?.ClientsKeepOwnModels == true);
 
     private static IReadOnlyList<ChartSeries> LossSeries { get; } =
     [

@@ -1,6 +1,7 @@
 using System.ComponentModel;
+using FedLab.Engine.Runs;
 
-namespace FedLab.Engine.Runs;
+namespace FedLab.Engine.Frameworks.KdFedLlm;
 
 /// <summary>
 /// KD-FedLLM options; used when the framework is kd. Only logits on a public (proxy) set travel: clients keep their

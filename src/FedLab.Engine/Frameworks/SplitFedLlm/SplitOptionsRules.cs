@@ -1,6 +1,7 @@
 using FedLab.Engine.Models;
+using FedLab.Engine.Runs;
 
-namespace FedLab.Engine.Runs;
+namespace FedLab.Engine.Frameworks.SplitFedLlm;
 
 /// <summary>Validation of <see cref="SplitOptions"/>: the cut must leave at least one block on each side.</summary>
 public static class SplitOptionsRules

@@ -1,7 +1,8 @@
 using System.Globalization;
 using FedLab.Engine.Models;
+using FedLab.Engine.Runs;
 
-namespace FedLab.Engine.Runs;
+namespace FedLab.Engine.Frameworks.KdFedLlm;
 
 /// <summary>Validation of <see cref="KdOptions"/>: plain ranges, plus the rules that need the dataset's class count and public split.</summary>
 public static class KdOptionsRules

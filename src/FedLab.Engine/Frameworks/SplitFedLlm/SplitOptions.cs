@@ -1,6 +1,7 @@
 using System.ComponentModel;
+using FedLab.Engine.Runs;
 
-namespace FedLab.Engine.Runs;
+namespace FedLab.Engine.Frameworks.SplitFedLlm;
 
 /// <summary>
 /// Split-FedLLM options; used when the framework is split. The client runs the embeddings and blocks [0, cutLayer),

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace FedLab.Engine.Runs;
+namespace FedLab.Engine.Frameworks.KdFedLlm;
 
 public enum KdAggregation
 {

@@ -1,4 +1,4 @@
-namespace FedLab.Engine.Runs;
+namespace FedLab.Engine.Frameworks.KdFedLlm;
 
 /// <summary>A KD client architecture: a catalog model, optionally cut to its first <see cref="Layers"/> blocks.</summary>
 public sealed record KdClientModel

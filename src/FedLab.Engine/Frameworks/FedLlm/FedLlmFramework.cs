@@ -1,0 +1,60 @@
+using System.Globalization;
+using FedLab.Engine.Runs;
+
+namespace FedLab.Engine.Frameworks.FedLlm;
+
+/// <summary>FedLLM: clients upload parameters or LoRA adapters; the server averages them (FedAvg, FedProx, FedAvgM, FedAdam).</summary>
+public sealed class FedLlmFramework : FrameworkDescriptor, IBuiltInOptions
+{
+    public const string Id = "fedllm";
+
+    public override string Name => Id;
+
+    public override string DisplayName => "FedLLM";
+
+    public override string? OptionsSection => "fedLlm";
+
+    public override Type? OptionsType => typeof(FedLlmOptions);
+
+    public object Options(RunSpec spec) => spec.FedLlm;
+
+    public override string Variant(RunSpec spec)
+    {
+        var f = spec.FedLlm;
+        var name = f.ServerOptimizer switch { ServerOptimizerKind.Adam => "FedAdam", ServerOptimizerKind.AvgM => "FedAvgM", _ => "FedAvg" };
+        return f.ProxMu > 0 ? $"{name} + FedProx μ={f.ProxMu.ToString("G3", CultureInfo.InvariantCulture)}" : name;
+    }
+
+    public override IEnumerable<SpecError> Validate(RunSpec spec, FrameworkValidation context)
+    {
+        var f = spec.FedLlm;
+        if (!Enum.IsDefined(f.ServerOptimizer))
+        {
+            yield return new("fedLlm.serverOptimizer", "must be none, avgm or adam");
+        }
+        if (!(f.ProxMu >= 0 && f.ProxMu <= 100))
+        {
+            yield return new("fedLlm.proxMu", $"must be between 0 and 100, got {F(f.ProxMu)}");
+        }
+        if (!(f.ServerLearningRate > 0 && f.ServerLearningRate <= 100))
+        {
+            yield return new("fedLlm.serverLearningRate", $"must be greater than 0 and at most 100, got {F(f.ServerLearningRate)}");
+        }
+        if (!(f.ServerMomentum >= 0 && f.ServerMomentum < 1))
+        {
+            yield return new("fedLlm.serverMomentum", $"must be at least 0 and below 1, got {F(f.ServerMomentum)}");
+        }
+        if (!(f.ServerBeta2 >= 0 && f.ServerBeta2 < 1))
+        {
+            yield return new("fedLlm.serverBeta2", $"must be at least 0 and below 1, got {F(f.ServerBeta2)}");
+        }
+        if (!(f.ServerEpsilon > 0 && f.ServerEpsilon <= 1))
+        {
+            yield return new("fedLlm.serverEpsilon", $"must be greater than 0 and at most 1, got {F(f.ServerEpsilon)}");
+        }
+    }
+
+    public override IFederatedAlgorithm Create(FrameworkContext context) => new FedLlmAlgorithm(context);
+
+    private static string F(double value) => value.ToString("G", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,49 @@
+using FedLab.Engine.Runs;
+using FedLab.Engine.Tests.Runs;
+using FedLab.Tests.Shared;
+
+namespace FedLab.Engine.Tests.Frameworks;
+
+/// <summary>
+/// The framework seam: a framework defined in this test assembly (<see cref="MixingTestFramework"/>), registered from
+/// here without editing src/, passes the whole contract suite, and its options are parsed and validated like the
+/// built-in frameworks' options.
+/// </summary>
+public sealed class ExtraFrameworkContractTests : FrameworkContractTests
+{
+    public ExtraFrameworkContractTests() => MixingTestFramework.Register();
+
+    protected override RunSpec Spec(int clients = 3, int rounds = 3, int seed = 5) =>
+        RunSpecJson.Parse(RunSpecJson.Serialize(TinySpecs.FedLlm(clients, rounds, seed: seed) with { Framework = MixingTestFramework.Id })
+            .TrimEnd().TrimEnd('}') + ", \"testMixing\": { \"mixing\": 0.5 } }");
+
+    protected override IReadOnlySet<PayloadKind> Kinds => ContractSpecs.Set(PayloadKind.Parameters);
+
+    [Fact]
+    public void ItsOptionsSection_ParsesStrictly_AndItsRulesRun()
+    {
+        var json = RunSpecJson.Serialize(TinySpecs.FedLlm() with { Framework = MixingTestFramework.Id }).TrimEnd().TrimEnd('}');
+        var spec = RunSpecJson.Parse(json + ", \"testMixing\": { \"mixing\": 0.25 } }");
+        Assert.Equal(0.25, FedLab.Engine.Frameworks.FrameworkOptions.Get<MixingOptions>(spec, new MixingTestFramework()).Mixing);
+        Assert.Contains("\"testMixing\"", RunSpecJson.Serialize(spec), StringComparison.Ordinal); // written back where it was read
+
+        var wrongType = Assert.Throws<RunSpecException>(() => RunSpecJson.Parse(json + ", \"testMixing\": { \"mixing\": \"half\" } }"));
+        Assert.Equal("testMixing.mixing", Assert.Single(wrongType.Errors).Field);
+        var unknownField = Assert.Throws<RunSpecException>(() => RunSpecJson.Parse(json + ", \"testMixing\": { \"mixng\": 0.5 } }"));
+        Assert.Equal("testMixing.mixng", Assert.Single(unknownField.Errors).Field);
+        var unknownSection = Assert.Throws<RunSpecException>(() => RunSpecJson.Parse(json + ", \"notASection\": { } }"));
+        Assert.Equal(("notASection", "unknown field"), (Assert.Single(unknownSection.Errors).Field, unknownSection.Errors[0].Message));
+
+        var outOfRange = new RunSpecValidator().Validate(RunSpecJson.Parse(json + ", \"testMixing\": { \"mixing\": 2 } }"));
+        Assert.Equal("testMixing.mixing", Assert.Single(outOfRange).Field);
+    }
+
+    [Fact]
+    public void AnUnknownFramework_IsRefusedByName()
+    {
+        var errors = new RunSpecValidator().Validate(TinySpecs.FedLlm() with { Framework = "fedsgd" });
+        var error = Assert.Single(errors);
+        Assert.Equal("framework", error.Field);
+        Assert.Contains("fedllm", error.Message, StringComparison.Ordinal);
+    }
+}
