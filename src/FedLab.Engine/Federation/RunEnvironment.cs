@@ -28,7 +28,7 @@ public sealed class RunEnvironment : IDisposable
         Lora = lora;
         Mode = mode;
         Trainable = classifier.SetTrainable(mode);
-        Flops = new FlopModel(classifier.Backbone.Config, dataset.NumClasses, mode, lora);
+        Flops = FlopModel.For(classifier.Backbone, model.Family, dataset.NumClasses, mode, lora);
     }
 
     public RunSpec Spec { get; }
@@ -106,28 +106,10 @@ public sealed class RunEnvironment : IDisposable
         LoraOptions? lora = null;
         if (mode == FineTuneMode.Lora)
         {
-            lora = new LoraOptions(spec.FineTune.Lora.Rank, spec.FineTune.Lora.Alpha, spec.FineTune.Lora.Dropout, ParseTargets(spec.FineTune.Lora.Targets));
+            lora = new LoraOptions(spec.FineTune.Lora.Rank, spec.FineTune.Lora.Alpha, spec.FineTune.Lora.Dropout, spec.FineTune.Lora.Targets.ToHashSet(StringComparer.Ordinal));
             model.AddLora(lora, device);
         }
         return new RunEnvironment(spec, device, info, dataset, train, test, @public, partition, model, lora, mode);
-    }
-
-    public static LoraTargets ParseTargets(IEnumerable<string> names)
-    {
-        var targets = LoraTargets.None;
-        foreach (var name in names)
-        {
-            targets |= name switch
-            {
-                "query" => LoraTargets.Query,
-                "key" => LoraTargets.Key,
-                "value" => LoraTargets.Value,
-                "output" => LoraTargets.AttentionOutput,
-                "ffn" => LoraTargets.FeedForward,
-                _ => throw new ArgumentException($"unknown LoRA target '{name}'"),
-            };
-        }
-        return targets;
     }
 
     public RunInfo Describe()
@@ -159,7 +141,7 @@ public sealed class RunEnvironment : IDisposable
         return order.Take(n).Order().Select(i => examples[i]).ToList();
     }
 
-    private static TokenizedSet Tokenize(TextTokenizer tokenizer, IReadOnlyList<TextExample> examples, int maxTokens, bool sortByLength)
+    private static TokenizedSet Tokenize(ITextTokenizer tokenizer, IReadOnlyList<TextExample> examples, int maxTokens, bool sortByLength)
     {
         var ids = new int[examples.Count][];
         for (int i = 0; i < examples.Count; i++)

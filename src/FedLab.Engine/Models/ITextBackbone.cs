@@ -10,7 +10,8 @@ namespace FedLab.Engine.Models;
 /// </summary>
 public interface ITextBackbone
 {
-    EncoderConfig Config { get; }
+    /// <summary>The backbone's shape (its layer count may be below its family config's, for a truncated KD client).</summary>
+    TransformerShape Shape { get; }
 
     int NumLayers { get; }
 
@@ -25,6 +26,6 @@ public interface ITextBackbone
     /// <summary>Runs blocks <paramref name="fromLayer"/> (inclusive) to <paramref name="toLayer"/> (exclusive).</summary>
     Tensor RunLayers(Tensor hidden, Tensor attentionBias, int fromLayer, int toLayer);
 
-    /// <summary>The adaptable linear layers of block <paramref name="layer"/>, with their LoRA target kind.</summary>
-    IEnumerable<(LoraTargets Target, AdaptableLinear Linear)> LinearsOf(int layer);
+    /// <summary>The adaptable linear layers of block <paramref name="layer"/>, with their family's LoRA target name.</summary>
+    IEnumerable<(string Target, AdaptableLinear Linear)> LinearsOf(int layer);
 }

@@ -1,5 +1,3 @@
-using FedLab.Engine.Models.Bert;
-using FedLab.Engine.Models.Import;
 using FedLab.Engine.Serialization;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -35,68 +33,31 @@ public sealed class ModelStore
         return path;
     }
 
-    public TextTokenizer LoadTokenizer(ModelInfo info)
+    /// <summary>The model's tokenizer, through its family.</summary>
+    public ITextTokenizer LoadTokenizer(ModelInfo info) => info.Family.LoadTokenizer(info, this);
+
+    /// <summary>The model's backbone with its pre-trained weights, through its family.</summary>
+    public ITextBackbone CreateBackbone(ModelInfo info, double dropout, Device device, int? layers = null) =>
+        info.Family.CreateBackbone(info, this, dropout, device, layers);
+
+    /// <summary>
+    /// A file derived from a package (converted weights, an extracted vocabulary) in the cache folder, written once
+    /// (atomically, under a lock) by <paramref name="produce"/>. Name it after what it came from, so that a new
+    /// package version is converted again.
+    /// </summary>
+    public string Cached(string fileName, Func<byte[]> produce)
     {
-        var assembly = AssemblyPath(info.VocabularyAssembly);
-        var cached = Path.Combine(CacheDirectory, $"{Path.GetFileNameWithoutExtension(assembly)}-{new FileInfo(assembly).Length}.vocab.txt");
+        var cached = Path.Combine(CacheDirectory, fileName);
         lock (_gate)
         {
             if (!File.Exists(cached))
             {
-                WriteAtomically(cached, EmbeddedResourceReader.ReadResource(assembly, "vocab.txt"));
+                WriteAtomically(cached, produce());
             }
         }
-        return TextTokenizer.FromVocabulary(File.ReadAllBytes(cached));
+        return cached;
     }
 
-    /// <summary>
-    /// A backbone with the catalog model's weights (or seeded random weights for test configs).
-    /// <paramref name="layers"/> keeps only the first blocks (heterogeneous clients, tests).
-    /// </summary>
-    public BertBackbone CreateBackbone(ModelInfo info, double dropout, Device device, int? layers = null)
-    {
-        var config = layers is int l ? info.Config.WithLayers(l) : info.Config;
-        var backbone = new BertBackbone(config, dropout, device);
-        if (info.IsPretrained)
-        {
-            using var weights = SafeTensors.Deserialize(File.ReadAllBytes(EnsureWeightsCached(info)));
-            LoadInto(backbone, weights);
-        }
-        return backbone;
-    }
-
-    /// <summary>Converts the ONNX initializers to a safetensors file once; returns its path.</summary>
-    public string EnsureWeightsCached(ModelInfo info)
-    {
-        var assembly = AssemblyPath(info.PackageAssembly ?? throw new InvalidOperationException($"{info.Id} has no pre-trained weights"));
-        var cached = Path.Combine(CacheDirectory, $"{info.Id}-{new FileInfo(assembly).Length}.safetensors");
-        lock (_gate)
-        {
-            if (File.Exists(cached))
-            {
-                return cached;
-            }
-            var graph = OnnxGraph.Parse(EmbeddedResourceReader.ReadResource(assembly, "model.onnx"));
-            var named = OnnxBertWeights.Extract(graph);
-            var tensors = new List<KeyValuePair<string, Tensor>>();
-            try
-            {
-                foreach (var (name, t) in named.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-                {
-                    tensors.Add(new(name, tensor(t.Values, t.Dims)));
-                }
-                var metadata = new Dictionary<string, string> { ["source"] = info.Source, ["licence"] = info.Licence };
-                WriteAtomically(cached, SafeTensors.Serialize(tensors, metadata));
-            }
-            finally
-            {
-                tensors.ForEach(kv => kv.Value.Dispose());
-            }
-            return cached;
-        }
-    }
-
-    /// <summary>Copies checkpoint tensors into the module by name; every non-adapter parameter must be present.</summary>
     public static void LoadInto(nn.Module module, SafeTensorsFile weights)
     {
         var byName = weights.Tensors.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);

@@ -17,10 +17,10 @@ public sealed class SequenceClassifier : nn.Module<Tensor, Tensor, Tensor>
 #pragma warning restore IDE1006
     private readonly ITextBackbone _backbone;
 
-    public SequenceClassifier(nn.Module backbone, int numClasses, Device device) : base(nameof(SequenceClassifier))
+    public SequenceClassifier(ITextBackbone backbone, int numClasses, Device device) : base(nameof(SequenceClassifier))
     {
-        _backbone = backbone as ITextBackbone ?? throw new ArgumentException("backbone must implement ITextBackbone", nameof(backbone));
-        this.backbone = backbone;
+        _backbone = backbone;
+        this.backbone = backbone as nn.Module ?? throw new ArgumentException("a backbone must be a TorchSharp module", nameof(backbone));
         head = new ClassificationHead(_backbone.HiddenSize, numClasses, device);
         NumClasses = numClasses;
         RegisterComponents();
@@ -62,7 +62,7 @@ public sealed class SequenceClassifier : nn.Module<Tensor, Tensor, Tensor>
         {
             foreach (var (target, linear) in _backbone.LinearsOf(layer))
             {
-                if ((options.Targets & target) != 0)
+                if (options.Targets.Contains(target))
                 {
                     linear.AddAdapter(options, device);
                 }

@@ -13,7 +13,8 @@ public sealed class RunSpecValidator
 {
     public const int MaxClients = 1000;
     public const int MaxRounds = 10_000;
-    public static readonly IReadOnlyList<string> LoraTargetNames = ["query", "key", "value", "output", "ffn"];
+    /// <summary>The LoRA targets named when the model is unknown (the default model's family's).</summary>
+    public static IReadOnlyList<string> LoraTargetNames => ModelCatalog.Get(ModelCatalog.DefaultModelId).Family.LoraTargetNames;
 
     private readonly Func<bool> _cudaAvailable;
     private readonly Func<string, DatasetFacts?> _datasetFacts;
@@ -71,10 +72,12 @@ public sealed class RunSpecValidator
             Range(l.Rank, 1, 256, "fineTune.lora.rank");
             Check(l.Alpha > 0 && l.Alpha <= 10_000, "fineTune.lora.alpha", $"must be greater than 0 and at most 10000, got {F(l.Alpha)}");
             Check(l.Dropout >= 0 && l.Dropout < 1, "fineTune.lora.dropout", $"must be at least 0 and below 1, got {F(l.Dropout)}");
-            Check(l.Targets.Count > 0, "fineTune.lora.targets", $"must name at least one of {string.Join(", ", LoraTargetNames)}");
-            foreach (var target in l.Targets.Where(t => !LoraTargetNames.Contains(t)))
+            // The family of the named model decides which names are targets (BERT: query, key, value, output, ffn).
+            var names = ModelCatalog.Find(spec.Model)?.Family.LoraTargetNames ?? LoraTargetNames;
+            Check(l.Targets.Count > 0, "fineTune.lora.targets", $"must name at least one of {string.Join(", ", names)}");
+            foreach (var target in l.Targets.Where(t => !names.Contains(t)))
             {
-                errors.Add(new SpecError("fineTune.lora.targets", $"unknown target '{target}'; use {string.Join(", ", LoraTargetNames)}"));
+                errors.Add(new SpecError("fineTune.lora.targets", $"unknown target '{target}'; use {string.Join(", ", names)}"));
             }
             Check(l.Targets.Distinct().Count() == l.Targets.Count, "fineTune.lora.targets", "lists a target twice");
         }

@@ -46,7 +46,7 @@ internal static class CompareReport
             var reference = finished.FirstOrDefault(x => x.Second.Spec.Framework == FedLlmFramework.Id && x.Second.Spec.FineTune.Mode == run.Spec.FineTune.Mode);
             if (reference.First is not null && reference.First.ClientTflopsPerClient > 0)
             {
-                int layers = Engine.Models.ModelCatalog.Get(run.Spec.Model).Config.Layers;
+                int layers = Engine.Models.ModelCatalog.Get(run.Spec.Model).Shape.Layers;
                 output.WriteLine(Inv($"{row.Label}: client FLOPs = {row.ClientTflopsPerClient / reference.First.ClientTflopsPerClient:F3} of {reference.First.Label}'s (cut {run.Spec.Split.CutLayer} of {layers} layers = {(double)run.Spec.Split.CutLayer / layers:F3}); {row.MbPerRoundPerClient:F2} MB per client per round"));
             }
         }

@@ -6,6 +6,8 @@ namespace FedLab.Engine.Tests.Models;
 
 public sealed class LoraTests
 {
+    private static HashSet<string> Targets(string names) => [.. names.Split(',')];
+
     private static SequenceClassifier TinyModel(long seed)
     {
         random.manual_seed(seed);
@@ -26,7 +28,7 @@ public sealed class LoraTests
         {
             before = model.forward(ids, mask).clone();
         }
-        model.AddLora(new LoraOptions(4, 8, 0.0, LoraTargets.Attention | LoraTargets.FeedForward), CPU);
+        model.AddLora(new LoraOptions(4, 8, 0.0, Targets("query,key,value,output,ffn")), CPU);
         model.eval();
         using (no_grad())
         {
@@ -42,22 +44,23 @@ public sealed class LoraTests
     }
 
     [Theory]
-    [InlineData(LoraTargets.Query | LoraTargets.Value, 4)]
-    [InlineData(LoraTargets.Attention, 8)]
-    [InlineData(LoraTargets.Attention | LoraTargets.FeedForward, 2)]
-    public void TrainableParameterCount_MatchesChosenModules(LoraTargets targets, int rank)
+    [InlineData("query,value", 4)]
+    [InlineData("query,key,value,output", 8)]
+    [InlineData("query,key,value,output,ffn", 2)]
+    public void TrainableParameterCount_MatchesChosenModules(string names, int rank)
     {
+        var targets = Targets(names);
         using var scope = NewDisposeScope();
         var model = TinyModel(2);
         model.AddLora(new LoraOptions(rank, 2 * rank, 0.0, targets), CPU);
         var trainable = model.SetTrainable(FineTuneMode.Lora);
         const int h = 32, ffn = 64, layers = 2, classes = 3;
         long perLayer = 0;
-        if ((targets & LoraTargets.Query) != 0) perLayer += rank * (h + h);
-        if ((targets & LoraTargets.Key) != 0) perLayer += rank * (h + h);
-        if ((targets & LoraTargets.Value) != 0) perLayer += rank * (h + h);
-        if ((targets & LoraTargets.AttentionOutput) != 0) perLayer += rank * (h + h);
-        if ((targets & LoraTargets.FeedForward) != 0) perLayer += rank * (h + ffn) * 2;
+        if (targets.Contains("query")) perLayer += rank * (h + h);
+        if (targets.Contains("key")) perLayer += rank * (h + h);
+        if (targets.Contains("value")) perLayer += rank * (h + h);
+        if (targets.Contains("output")) perLayer += rank * (h + h);
+        if (targets.Contains("ffn")) perLayer += rank * (h + ffn) * 2;
         long head = h * classes + classes;
         Assert.Equal(layers * perLayer + head, trainable.Sum(p => p.Parameter.numel()));
         Assert.All(model.named_parameters(), p => Assert.Equal(trainable.Any(t => t.Name == p.name), p.parameter.requires_grad));
@@ -78,7 +81,7 @@ public sealed class LoraTests
     {
         using var scope = NewDisposeScope();
         var model = TinyModel(4);
-        model.AddLora(new LoraOptions(2, 4, 0.0, LoraTargets.Query), CPU);
+        model.AddLora(new LoraOptions(2, 4, 0.0, Targets("query")), CPU);
         var names = model.named_parameters().Select(p => p.name).ToHashSet();
         Assert.Contains("backbone.embeddings.word_embeddings.weight", names);
         Assert.Contains("backbone.encoder.layer.1.attention.self.query.weight", names);

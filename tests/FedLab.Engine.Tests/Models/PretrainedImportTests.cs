@@ -1,5 +1,6 @@
 using FedLab.Engine.Models;
-using FedLab.Engine.Models.Import;
+using FedLab.Engine.Models.Bert;
+using FedLab.Engine.Models.Bert.Import;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using TorchSharp;
@@ -65,7 +66,7 @@ public sealed class PretrainedImportTests
     public void Import_NamesEveryLinearWeight_AndTransposesToOutIn()
     {
         var info = ModelCatalog.Get("minilm-l6");
-        var graph = OnnxGraph.Parse(EmbeddedResourceReader.ReadResource(TestModels.Store.AssemblyPath(info.PackageAssembly!), "model.onnx"));
+        var graph = OnnxGraph.Parse(EmbeddedResourceReader.ReadResource(TestModels.Store.AssemblyPath(((PackageSource)info.Source).WeightsAssembly!), "model.onnx"));
         var named = OnnxBertWeights.Extract(graph);
         for (int layer = 0; layer < 6; layer++)
         {
@@ -79,7 +80,7 @@ public sealed class PretrainedImportTests
 
     private static float[] RunOnnx(ModelInfo info, long[] ids, long[] mask, int batch, int tokens)
     {
-        var onnx = EmbeddedResourceReader.ReadResource(TestModels.Store.AssemblyPath(info.PackageAssembly!), "model.onnx");
+        var onnx = EmbeddedResourceReader.ReadResource(TestModels.Store.AssemblyPath(((PackageSource)info.Source).WeightsAssembly!), "model.onnx");
         using var session = new InferenceSession(onnx);
         var shape = new[] { batch, tokens };
         var inputs = new List<NamedOnnxValue>

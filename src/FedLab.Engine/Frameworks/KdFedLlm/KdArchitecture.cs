@@ -1,6 +1,5 @@
 using FedLab.Engine.Federation;
 using FedLab.Engine.Models;
-using FedLab.Engine.Models.Import;
 using FedLab.Engine.Runs;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -39,7 +38,7 @@ internal sealed class KdArchitecture : IDisposable
     public TrainableState Initial { get; }
 
     public static string KeyOf(ModelInfo info, int? layers) =>
-        layers is int l && l != info.Config.Layers ? $"{info.Id}/{l}" : info.Id;
+        layers is int l && l != info.Shape.Layers ? $"{info.Id}/{l}" : info.Id;
 
     public static KdArchitecture ForRun(RunEnvironment env) =>
         new(KeyOf(env.ModelInfo, null), env.Model, env.Trainable, env.Flops, env, owned: false);
@@ -56,7 +55,7 @@ internal sealed class KdArchitecture : IDisposable
             model.AddLora(env.Lora, env.Device);
         }
         var trainable = model.SetTrainable(env.Mode);
-        var flops = new FlopModel(backbone.Config, env.Dataset.NumClasses, env.Mode, env.Lora);
+        var flops = FlopModel.For(backbone, info.Family, env.Dataset.NumClasses, env.Mode, env.Lora);
         return new KdArchitecture(KeyOf(info, layers), model, trainable, flops, env, owned: true);
     }
 
@@ -66,13 +65,7 @@ internal sealed class KdArchitecture : IDisposable
     /// </summary>
     private static void RequireSameVocabulary(RunEnvironment env, ModelStore store, ModelInfo info, string field)
     {
-        if (info.VocabularyAssembly == env.ModelInfo.VocabularyAssembly)
-        {
-            return;
-        }
-        var mine = EmbeddedResourceReader.ReadResource(store.AssemblyPath(info.VocabularyAssembly), "vocab.txt");
-        var run = EmbeddedResourceReader.ReadResource(store.AssemblyPath(env.ModelInfo.VocabularyAssembly), "vocab.txt");
-        if (!mine.AsSpan().SequenceEqual(run))
+        if (info.Family != env.ModelInfo.Family || info.Family.VocabularyFingerprint(info, store) != env.ModelInfo.Family.VocabularyFingerprint(env.ModelInfo, store))
         {
             throw new RunSpecException([new SpecError(field, $"{info.Id} uses a different vocabulary from {env.ModelInfo.Id}; KD clients must read the run's tokenised data")]);
         }

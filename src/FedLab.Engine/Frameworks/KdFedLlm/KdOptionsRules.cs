@@ -50,9 +50,9 @@ public static class KdOptionsRules
             {
                 yield return new($"kd.clientModels[{i}].model", $"unknown model '{entry?.Model}'; known models: {string.Join(", ", ModelCatalog.Ids)}");
             }
-            else if (entry!.Layers is int layers && (layers < 1 || layers > info.Config.Layers))
+            else if (entry!.Layers is int layers && (layers < 1 || layers > info.Shape.Layers))
             {
-                yield return new($"kd.clientModels[{i}].layers", $"must be between 1 and {info.Config.Layers} ({info.Id} has {info.Config.Layers} layers), got {layers}");
+                yield return new($"kd.clientModels[{i}].layers", $"must be between 1 and {info.Shape.Layers} ({info.Id} has {info.Shape.Layers} layers), got {layers}");
             }
         }
         if (kd.PublicSize is int size && size < 1)

@@ -19,7 +19,7 @@ public static class SplitOptionsRules
         }
         if (ModelCatalog.Find(spec.Model) is { } info)
         {
-            int layers = info.Config.Layers;
+            int layers = info.Shape.Layers;
             if (layers < 2)
             {
                 yield return new("split.cutLayer", $"{info.Id} has {layers} layer; a split needs at least 2");

@@ -11,7 +11,7 @@ public sealed class BertAttention : nn.Module<Tensor, Tensor, Tensor>
     private readonly BertSelfOutput output;
 #pragma warning restore IDE1006
 
-    public BertAttention(EncoderConfig config, double dropoutRate, Device device) : base(nameof(BertAttention))
+    public BertAttention(BertConfig config, double dropoutRate, Device device) : base(nameof(BertAttention))
     {
         self = new BertSelfAttention(config, dropoutRate, device);
         output = new BertSelfOutput(config, config.HiddenSize, dropoutRate, device);

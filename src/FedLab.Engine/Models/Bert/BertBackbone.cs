@@ -12,7 +12,7 @@ public sealed class BertBackbone : nn.Module, ITextBackbone
     private readonly BertEncoder encoder;
 #pragma warning restore IDE1006
 
-    public BertBackbone(EncoderConfig config, double dropoutRate, Device device) : base(nameof(BertBackbone))
+    public BertBackbone(BertConfig config, double dropoutRate, Device device) : base(nameof(BertBackbone))
     {
         Config = config;
         embeddings = new BertEmbeddings(config, dropoutRate, device);
@@ -20,7 +20,9 @@ public sealed class BertBackbone : nn.Module, ITextBackbone
         RegisterComponents();
     }
 
-    public EncoderConfig Config { get; }
+    public BertConfig Config { get; }
+
+    public TransformerShape Shape => Config.Shape;
     public int NumLayers => Config.Layers;
     public int HiddenSize => Config.HiddenSize;
 
@@ -51,5 +53,5 @@ public sealed class BertBackbone : nn.Module, ITextBackbone
         return current;
     }
 
-    public IEnumerable<(LoraTargets Target, AdaptableLinear Linear)> LinearsOf(int layer) => encoder.Layer(layer).Linears();
+    public IEnumerable<(string Target, AdaptableLinear Linear)> LinearsOf(int layer) => encoder.Layer(layer).Linears();
 }

@@ -15,7 +15,7 @@ public sealed class BertEmbeddings : nn.Module<Tensor, Tensor>
     private readonly Dropout dropout;
 #pragma warning restore IDE1006
 
-    public BertEmbeddings(EncoderConfig config, double dropoutRate, Device device) : base(nameof(BertEmbeddings))
+    public BertEmbeddings(BertConfig config, double dropoutRate, Device device) : base(nameof(BertEmbeddings))
     {
         word_embeddings = nn.Embedding(config.VocabSize, config.HiddenSize, device: device);
         position_embeddings = nn.Embedding(config.MaxPositions, config.HiddenSize, device: device);

@@ -11,7 +11,7 @@ public sealed class BertEncoder : nn.Module
     private readonly ModuleList<BertLayer> layer;
 #pragma warning restore IDE1006
 
-    public BertEncoder(EncoderConfig config, double dropoutRate, Device device) : base(nameof(BertEncoder))
+    public BertEncoder(BertConfig config, double dropoutRate, Device device) : base(nameof(BertEncoder))
     {
         layer = new ModuleList<BertLayer>(Enumerable.Range(0, config.Layers).Select(_ => new BertLayer(config, dropoutRate, device)).ToArray());
         RegisterComponents();

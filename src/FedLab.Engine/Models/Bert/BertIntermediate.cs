@@ -10,7 +10,7 @@ public sealed class BertIntermediate : nn.Module<Tensor, Tensor>
     private readonly AdaptableLinear dense;
 #pragma warning restore IDE1006
 
-    public BertIntermediate(EncoderConfig config, Device device) : base(nameof(BertIntermediate))
+    public BertIntermediate(BertConfig config, Device device) : base(nameof(BertIntermediate))
     {
         dense = new AdaptableLinear(config.HiddenSize, config.IntermediateSize, device);
         RegisterComponents();

@@ -12,7 +12,7 @@ public sealed class BertLayer : nn.Module<Tensor, Tensor, Tensor>
     private readonly BertSelfOutput output;
 #pragma warning restore IDE1006
 
-    public BertLayer(EncoderConfig config, double dropoutRate, Device device) : base(nameof(BertLayer))
+    public BertLayer(BertConfig config, double dropoutRate, Device device) : base(nameof(BertLayer))
     {
         attention = new BertAttention(config, dropoutRate, device);
         intermediate = new BertIntermediate(config, device);
@@ -21,14 +21,14 @@ public sealed class BertLayer : nn.Module<Tensor, Tensor, Tensor>
     }
 
     /// <summary>The linear layers that can carry LoRA adapters, by target kind.</summary>
-    internal IEnumerable<(LoraTargets Target, AdaptableLinear Linear)> Linears()
+    internal IEnumerable<(string Target, AdaptableLinear Linear)> Linears()
     {
-        yield return (LoraTargets.Query, attention.Self.Query);
-        yield return (LoraTargets.Key, attention.Self.Key);
-        yield return (LoraTargets.Value, attention.Self.Value);
-        yield return (LoraTargets.AttentionOutput, attention.Output.Dense);
-        yield return (LoraTargets.FeedForward, intermediate.Dense);
-        yield return (LoraTargets.FeedForward, output.Dense);
+        yield return (BertFamily.Query, attention.Self.Query);
+        yield return (BertFamily.Key, attention.Self.Key);
+        yield return (BertFamily.Value, attention.Self.Value);
+        yield return (BertFamily.AttentionOutput, attention.Output.Dense);
+        yield return (BertFamily.FeedForward, intermediate.Dense);
+        yield return (BertFamily.FeedForward, output.Dense);
     }
 
     public override Tensor forward(Tensor hidden, Tensor attentionBias)

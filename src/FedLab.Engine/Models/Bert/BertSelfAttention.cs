@@ -15,7 +15,7 @@ public sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
     private readonly int _headDim;
     private readonly double _attentionDropout;
 
-    public BertSelfAttention(EncoderConfig config, double attentionDropout, Device device) : base(nameof(BertSelfAttention))
+    public BertSelfAttention(BertConfig config, double attentionDropout, Device device) : base(nameof(BertSelfAttention))
     {
         query = new AdaptableLinear(config.HiddenSize, config.HiddenSize, device);
         key = new AdaptableLinear(config.HiddenSize, config.HiddenSize, device);

@@ -13,7 +13,7 @@ public sealed class BertSelfOutput : nn.Module<Tensor, Tensor, Tensor>
     private readonly Dropout dropout;
 #pragma warning restore IDE1006
 
-    public BertSelfOutput(EncoderConfig config, long inFeatures, double dropoutRate, Device device) : base(nameof(BertSelfOutput))
+    public BertSelfOutput(BertConfig config, long inFeatures, double dropoutRate, Device device) : base(nameof(BertSelfOutput))
     {
         dense = new AdaptableLinear(inFeatures, config.HiddenSize, device);
         LayerNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps, device: device);

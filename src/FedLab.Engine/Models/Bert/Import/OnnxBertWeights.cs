@@ -1,4 +1,4 @@
-namespace FedLab.Engine.Models.Import;
+namespace FedLab.Engine.Models.Bert.Import;
 
 /// <summary>
 /// Maps an exported BERT ONNX graph to Hugging Face parameter names. Embeddings, LayerNorm and biases keep

@@ -1,7 +1,7 @@
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 
-namespace FedLab.Engine.Models.Import;
+namespace FedLab.Engine.Models.Bert.Import;
 
 /// <summary>
 /// Reads manifest resources out of a .NET assembly file without loading or executing it.

@@ -1,24 +1,24 @@
 using Microsoft.ML.Tokenizers;
 
-namespace FedLab.Engine.Models;
+namespace FedLab.Engine.Models.Bert;
 
 /// <summary>WordPiece tokenisation (Microsoft.ML.Tokenizers' BertTokenizer) on a model's own vocab.txt.</summary>
-public sealed class TextTokenizer
+public sealed class WordPieceTokenizer : ITextTokenizer
 {
     private readonly BertTokenizer _tokenizer;
 
-    private TextTokenizer(BertTokenizer tokenizer)
+    private WordPieceTokenizer(BertTokenizer tokenizer)
     {
         _tokenizer = tokenizer;
     }
 
     public int PadId => _tokenizer.PaddingTokenId;
 
-    public static TextTokenizer FromVocabulary(byte[] vocabTxt)
+    public static WordPieceTokenizer FromVocabulary(byte[] vocabTxt)
     {
         using var stream = new MemoryStream(vocabTxt, writable: false);
         var tokenizer = BertTokenizer.Create(stream, new BertOptions { LowerCaseBeforeTokenization = true });
-        return new TextTokenizer(tokenizer);
+        return new WordPieceTokenizer(tokenizer);
     }
 
     /// <summary>Token ids with [CLS] first and [SEP] last, truncated to at most <paramref name="maxTokens"/> ids.</summary>

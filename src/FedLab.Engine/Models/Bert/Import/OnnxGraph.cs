@@ -1,6 +1,6 @@
 using Google.Protobuf;
 
-namespace FedLab.Engine.Models.Import;
+namespace FedLab.Engine.Models.Bert.Import;
 
 /// <summary>
 /// The parts of an ONNX model FedLab needs: the float32 initializers and the node list.
