@@ -31,6 +31,14 @@ public sealed class FedLabSettings
     /// <summary>Required (UI, API and hub) when serving beyond loopback.</summary>
     public string AccessKey { get; set; } = "";
 
+    /// <summary>
+    /// Host names (';'-separated, no port; "*.example.org" matches its subdomains, "*" any name) that requests
+    /// may name in their Host header besides the loopback names (localhost, 127.0.0.0/8, [::1]). Any other
+    /// name is refused with 400, which defeats DNS rebinding. With an access key and a bind beyond loopback,
+    /// every name is accepted (see <see cref="Hosting.HostGuardMiddleware"/>).
+    /// </summary>
+    public string AllowedHosts { get; set; } = "";
+
     /// <summary>Largest dataset file accepted by the upload form and POST /api/datasets.</summary>
     public long MaxUploadBytes { get; set; } = 20_000_000;
 

@@ -31,6 +31,11 @@ public sealed class FedLabSettingsValidator : IValidateOptions<FedLabSettings>
                 problems.Add($"FedLab:Urls: {problem}");
             }
         }
+        foreach (var host in ListenAddresses.Split(options.AllowedHosts ?? ""))
+        {
+            Check(System.Text.RegularExpressions.Regex.IsMatch(host, @"^(\*|(\*\.)?[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])$"),
+                $"FedLab:AllowedHosts: '{host}' is not a host name (give names without scheme or port, e.g. dashboard.lab.example or *.lab.example)");
+        }
         var exposed = urls.Where(u => ListenAddresses.Problem(u) is null && !ListenAddresses.IsLoopback(u)).ToList();
         if (exposed.Count > 0 && string.IsNullOrEmpty(options.AccessKey))
         {

@@ -76,6 +76,7 @@ public static class FedLabWebExtensions
     public static WebApplication UseFedLabWeb(this WebApplication app)
     {
         app.UseExceptionHandler(errorApp => errorApp.Run(ErrorResponse.WriteAsync));
+        app.UseMiddleware<HostGuardMiddleware>();
         app.UseMiddleware<CrossSiteGuardMiddleware>();
         app.UseMiddleware<AccessKeyMiddleware>();
         app.UseAntiforgery();
