@@ -45,6 +45,15 @@ public sealed class FedLabSettings
     /// <summary>Most rows an uploaded dataset may have.</summary>
     public int MaxDatasetRows { get; set; } = 200_000;
 
+    /// <summary>
+    /// Most bytes of text a dataset upload may hold after decompression (.gz uploads): bounds what a small
+    /// compressed file can expand to (a "zip bomb"), and with it the memory a parse may use (about twice this).
+    /// </summary>
+    public long MaxDecompressedBytes { get; set; } = 100_000_000;
+
+    /// <summary>Longest field (a CSV field; a JSON line may be twice this) of an uploaded dataset.</summary>
+    public int MaxFieldChars { get; set; } = 1_000_000;
+
     /// <summary>Largest JSON body (a run spec or an experiment) the API reads.</summary>
     public int MaxSpecBytes { get; set; } = 1_000_000;
 

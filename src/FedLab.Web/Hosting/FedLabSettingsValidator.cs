@@ -52,6 +52,10 @@ public sealed class FedLabSettingsValidator : IValidateOptions<FedLabSettings>
         Check(options.MaxQueuedRuns is >= 1 and <= 100_000, $"FedLab:MaxQueuedRuns must be between 1 and 100000, got {options.MaxQueuedRuns}");
         Check(options.MaxUploadBytes is >= 1_000 and <= 2_000_000_000, $"FedLab:MaxUploadBytes must be between 1000 and 2000000000, got {options.MaxUploadBytes}");
         Check(options.MaxDatasetRows is >= 10 and <= 10_000_000, $"FedLab:MaxDatasetRows must be between 10 and 10000000, got {options.MaxDatasetRows}");
+        Check(options.MaxDecompressedBytes >= 1_000 && options.MaxDecompressedBytes <= Engine.Datasets.DatasetReadLimits.Default.MaxBytes,
+            $"FedLab:MaxDecompressedBytes must be between 1000 and {Engine.Datasets.DatasetReadLimits.Default.MaxBytes}, got {options.MaxDecompressedBytes}");
+        Check(options.MaxFieldChars >= 100 && options.MaxFieldChars <= Engine.Datasets.DatasetReadLimits.Default.MaxFieldChars,
+            $"FedLab:MaxFieldChars must be between 100 and {Engine.Datasets.DatasetReadLimits.Default.MaxFieldChars}, got {options.MaxFieldChars}");
         Check(options.MaxSpecBytes is >= 1_000 and <= 100_000_000, $"FedLab:MaxSpecBytes must be between 1000 and 100000000, got {options.MaxSpecBytes}");
         Check(options.EngineThreads is >= 0 and <= 1024, $"FedLab:EngineThreads must be between 0 and 1024, got {options.EngineThreads}");
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
