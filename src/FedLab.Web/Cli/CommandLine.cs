@@ -34,6 +34,9 @@ internal static class CommandLine
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
+        // Nothing the commands print (run names, file paths, messages) may carry terminal control sequences.
+        output = new TerminalSafeWriter(output);
+        error = new TerminalSafeWriter(error);
         if (args[0] is "help" or "--help")
         {
             output.WriteLine(Usage);
