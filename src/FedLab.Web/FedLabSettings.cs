@@ -32,6 +32,15 @@ public sealed class FedLabSettings
     public string AccessKey { get; set; } = "";
 
     /// <summary>
+    /// Sign-in attempts that carry a key (GET /login?key=..., POST /login) allowed per client address per
+    /// <see cref="LoginAttemptWindowSeconds"/>; more get 429 until the window ends, even with the right key.
+    /// </summary>
+    public int MaxLoginAttempts { get; set; } = 10;
+
+    /// <summary>The window of <see cref="MaxLoginAttempts"/>, in seconds.</summary>
+    public int LoginAttemptWindowSeconds { get; set; } = 60;
+
+    /// <summary>
     /// Host names (';'-separated, no port; "*.example.org" matches its subdomains, "*" any name) that requests
     /// may name in their Host header besides the loopback names (localhost, 127.0.0.0/8, [::1]). Any other
     /// name is refused with 400, which defeats DNS rebinding. With an access key and a bind beyond loopback,

@@ -48,6 +48,8 @@ public sealed class FedLabSettingsValidator : IValidateOptions<FedLabSettings>
             Check(options.AccessKey.Length >= MinAccessKeyLength, $"FedLab:AccessKey must be at least {MinAccessKeyLength} characters");
             Check(options.AccessKey.All(c => c > ' ' && c < 127), "FedLab:AccessKey must be printable ASCII without spaces (it travels in a header)");
         }
+        Check(options.MaxLoginAttempts is >= 1 and <= 10_000, $"FedLab:MaxLoginAttempts must be between 1 and 10000, got {options.MaxLoginAttempts}");
+        Check(options.LoginAttemptWindowSeconds is >= 1 and <= 86_400, $"FedLab:LoginAttemptWindowSeconds must be between 1 and 86400, got {options.LoginAttemptWindowSeconds}");
         Check(options.MaxConcurrentRuns is >= 1 and <= 64, $"FedLab:MaxConcurrentRuns must be between 1 and 64, got {options.MaxConcurrentRuns}");
         Check(options.MaxQueuedRuns is >= 1 and <= 100_000, $"FedLab:MaxQueuedRuns must be between 1 and 100000, got {options.MaxQueuedRuns}");
         Check(options.MaxUploadBytes is >= 1_000 and <= 2_000_000_000, $"FedLab:MaxUploadBytes must be between 1000 and 2000000000, got {options.MaxUploadBytes}");

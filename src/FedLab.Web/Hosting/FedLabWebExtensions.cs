@@ -61,6 +61,7 @@ public static class FedLabWebExtensions
             // Metrics can be NaN (a diverged loss); say so rather than fail the response.
             o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals;
         });
+        services.AddRateLimiter(o => LoginEndpoints.AddRateLimit(o, settings));
         services.AddOpenApi(o => o.AddJsonBodies());
         services.AddSignalR();
         services.AddRazorComponents().AddInteractiveServerComponents();
@@ -79,6 +80,7 @@ public static class FedLabWebExtensions
         app.UseMiddleware<HostGuardMiddleware>();
         app.UseMiddleware<CrossSiteGuardMiddleware>();
         app.UseMiddleware<AccessKeyMiddleware>();
+        app.UseRateLimiter();
         app.UseAntiforgery();
 
         app.MapStaticAssets();
