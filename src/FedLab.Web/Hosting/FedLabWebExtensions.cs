@@ -63,7 +63,10 @@ public static class FedLabWebExtensions
         });
         services.AddRateLimiter(o => LoginEndpoints.AddRateLimit(o, settings));
         services.AddOpenApi(o => o.AddJsonBodies());
-        services.AddSignalR();
+        services.AddSignalR(o => Microsoft.AspNetCore.SignalR.HubOptionsExtensions.AddFilter<HubFailureLogFilter>(o));
+        // HubFailureLogFilter logs hub method failures (a refusal as one line); SignalR's dispatcher would log each
+        // again at Error with a stack trace. Keep its warnings only.
+        builder.Logging.AddFilter(HubFailureLogFilter.DispatcherCategory, level => level == LogLevel.Warning);
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         // Keys for antiforgery tokens and circuits live with the data, so a restart does not invalidate open pages.
