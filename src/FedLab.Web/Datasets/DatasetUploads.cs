@@ -99,7 +99,7 @@ public sealed class DatasetUploads(IOptions<FedLabSettings> settings, ILogger<Da
         DatasetLimit.Bytes => new DatasetUploadResult(null, string.Create(CultureInfo.InvariantCulture,
             $"the file's text is larger than {settings.Value.MaxDecompressedBytes / 1e6:F1} MB after decompression, the limit (FedLab:MaxDecompressedBytes)"), TooLarge: true),
         DatasetLimit.FieldChars => new DatasetUploadResult(null, string.Create(CultureInfo.InvariantCulture,
-            $"{(ex.Line is int line ? $"line {line}: " : "")}a field (or a JSON line) is longer than {settings.Value.MaxFieldChars:N0} characters, the limit (FedLab:MaxFieldChars)")),
+            $"{(ex.Line is int line ? $"line {line}: " : "")}{ex.Reason}, over the limit (FedLab:MaxFieldChars is {settings.Value.MaxFieldChars:N0}; a JSON line may be twice that)")),
         DatasetLimit.Rows => new DatasetUploadResult(null, $"the file has more than {MaxRows:N0} rows, the limit (FedLab:MaxDatasetRows)"),
         _ => new DatasetUploadResult(null, ex.Message),
     };
