@@ -31,11 +31,37 @@ public sealed class FedLabSettings
     /// <summary>Required (UI, API and hub) when serving beyond loopback.</summary>
     public string AccessKey { get; set; } = "";
 
+    /// <summary>
+    /// Sign-in attempts that carry a key (GET /login?key=..., POST /login) allowed per client address per
+    /// <see cref="LoginAttemptWindowSeconds"/>; more get 429 until the window ends, even with the right key.
+    /// </summary>
+    public int MaxLoginAttempts { get; set; } = 10;
+
+    /// <summary>The window of <see cref="MaxLoginAttempts"/>, in seconds.</summary>
+    public int LoginAttemptWindowSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// Host names (';'-separated, no port; "*.example.org" matches its subdomains, "*" any name) that requests
+    /// may name in their Host header besides the loopback names (localhost, 127.0.0.0/8, [::1]). Any other
+    /// name is refused with 400, which defeats DNS rebinding. With an access key and a bind beyond loopback,
+    /// every name is accepted (see <see cref="Hosting.HostGuardMiddleware"/>).
+    /// </summary>
+    public string AllowedHosts { get; set; } = "";
+
     /// <summary>Largest dataset file accepted by the upload form and POST /api/datasets.</summary>
     public long MaxUploadBytes { get; set; } = 20_000_000;
 
     /// <summary>Most rows an uploaded dataset may have.</summary>
     public int MaxDatasetRows { get; set; } = 200_000;
+
+    /// <summary>
+    /// Most bytes of text a dataset upload may hold after decompression (.gz uploads): bounds what a small
+    /// compressed file can expand to (a "zip bomb"), and with it the memory a parse may use (about twice this).
+    /// </summary>
+    public long MaxDecompressedBytes { get; set; } = 100_000_000;
+
+    /// <summary>Longest field (a CSV field; a JSON line may be twice this) of an uploaded dataset.</summary>
+    public int MaxFieldChars { get; set; } = 1_000_000;
 
     /// <summary>Largest JSON body (a run spec or an experiment) the API reads.</summary>
     public int MaxSpecBytes { get; set; } = 1_000_000;

@@ -9,8 +9,10 @@ if (CommandLine.IsCommand(args))
 
 try
 {
-    var app = FedLabWebApplication.Build(args);
-    await app.RunAsync();
+    await using var app = FedLabWebApplication.Build(args);
+    // Checks what was actually bound (a Kestrel endpoint setting can override FedLab:Urls).
+    await app.StartCheckedAsync();
+    await app.WaitForShutdownAsync();
 }
 catch (OptionsValidationException ex)
 {

@@ -24,7 +24,7 @@ internal static class RunListing
         var runs = Filter(db.Runs.AsNoTracking(), query);
         int total = await runs.CountAsync(ct);
         var page = await Sort(runs, query.SortBy, query.Descending)
-            .Skip((query.Page - 1) * query.PageSize)
+            .Skip((int)Math.Min(int.MaxValue, ((long)query.Page - 1) * query.PageSize))
             .Take(query.PageSize)
             .Select(r => new { Run = r, Experiment = r.Experiment == null ? null : r.Experiment.Name })
             .ToListAsync(ct);

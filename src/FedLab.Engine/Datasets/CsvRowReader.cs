@@ -11,10 +11,19 @@ internal sealed class CsvRowReader
 {
     private const int NoPeek = -2;
     private readonly TextReader _reader;
+    private readonly int _maxFieldChars;
     private int _line = 1;
     private int _peeked = NoPeek;
+    private int _maxFields = DatasetReadLimits.MaxColumns;
+    private bool _headerRead;
+    private int _columns;
 
-    public CsvRowReader(TextReader reader) => _reader = reader;
+    /// <param name="maxFieldChars">Longest field; a longer one stops the read (<see cref="DatasetLimit.FieldChars"/>).</param>
+    public CsvRowReader(TextReader reader, int maxFieldChars = int.MaxValue)
+    {
+        _reader = reader;
+        _maxFieldChars = maxFieldChars;
+    }
 
     public IEnumerable<LabelledRow> Rows()
     {
@@ -24,6 +33,10 @@ internal sealed class CsvRowReader
         }
         var header = NextNonBlank() ?? throw new DatasetFormatException("file is empty");
         int columns = header.Fields.Count;
+        _headerRead = true;
+        _columns = columns;
+        // A record with more fields than this is refused before it is read to its end (its count is then not exact).
+        _maxFields = Math.Max(columns, DatasetReadLimits.MaxColumns);
         int text = Column(header, "text", required: true);
         int label = Column(header, "label", required: true);
         int split = Column(header, "split", required: false);
@@ -117,7 +130,7 @@ internal sealed class CsvRowReader
                         }
                         ReadRaw(); // "" inside quotes is one quote
                     }
-                    field.Append((char)c);
+                    Append(field, c, startLine);
                 }
                 c = Read();
                 if (c != ',' && c != '\n' && c != -1)
@@ -133,18 +146,33 @@ internal sealed class CsvRowReader
                     {
                         throw new DatasetFormatException("quote inside an unquoted field (quote the whole field and double the inner quotes)", _line);
                     }
-                    field.Append((char)c);
+                    Append(field, c, startLine);
                     c = Read();
                 }
             }
             fields.Add(field.ToString());
             field.Clear();
+            if (fields.Count > _maxFields)
+            {
+                throw new DatasetFormatException(_headerRead
+                    ? $"expected {_columns} columns, found more than {_maxFields}"
+                    : $"the header has more than {DatasetReadLimits.MaxColumns} columns", startLine);
+            }
             if (c != ',')
             {
                 return new CsvRecord(startLine, fields, Blank: false);
             }
             c = Read();
         }
+    }
+
+    private void Append(StringBuilder field, int c, int line)
+    {
+        if (field.Length >= _maxFieldChars)
+        {
+            throw new DatasetFormatException($"a field is longer than {_maxFieldChars} characters", line) { Limit = DatasetLimit.FieldChars };
+        }
+        field.Append((char)c);
     }
 
     /// <summary>Next character with CRLF and lone CR folded into '\n'; counts lines.</summary>

@@ -11,7 +11,7 @@ internal static class DatasetAssembler
         {
             if (rows.Count == maxRows)
             {
-                throw new DatasetFormatException($"file has more than {maxRows} rows");
+                throw new DatasetFormatException($"file has more than {maxRows} rows") { Limit = DatasetLimit.Rows };
             }
             first ??= row;
             // Either every row names its split or none does; a mix has no sensible meaning.

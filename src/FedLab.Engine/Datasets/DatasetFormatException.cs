@@ -14,4 +14,7 @@ public sealed class DatasetFormatException : Exception
     public int? Line { get; }
 
     public string Reason { get; }
+
+    /// <summary>The limit the file went over, when that is the problem (see <see cref="DatasetReadLimits"/>).</summary>
+    public DatasetLimit? Limit { get; init; }
 }

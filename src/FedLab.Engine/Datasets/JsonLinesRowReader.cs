@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 
 namespace FedLab.Engine.Datasets;
@@ -9,14 +10,21 @@ namespace FedLab.Engine.Datasets;
 internal sealed class JsonLinesRowReader
 {
     private readonly TextReader _reader;
+    private readonly int _maxLineChars;
 
-    public JsonLinesRowReader(TextReader reader) => _reader = reader;
+    /// <param name="maxLineChars">Longest line; a longer one stops the read (<see cref="DatasetLimit.FieldChars"/>).</param>
+    public JsonLinesRowReader(TextReader reader, int maxLineChars = int.MaxValue)
+    {
+        _reader = reader;
+        _maxLineChars = maxLineChars;
+    }
 
     public IEnumerable<LabelledRow> Rows()
     {
         int line = 0;
         bool any = false;
-        while (_reader.ReadLine() is { } raw)
+        var buffer = new StringBuilder();
+        while (ReadLine(buffer, line + 1) is { } raw)
         {
             line++;
             string content = line == 1 ? raw.TrimStart('\uFEFF') : raw;
@@ -31,6 +39,35 @@ internal sealed class JsonLinesRowReader
         {
             throw new DatasetFormatException("file is empty");
         }
+    }
+
+    /// <summary>Like <see cref="TextReader.ReadLine"/> (\n, \r\n or \r ends a line), but never longer than the limit.</summary>
+    private string? ReadLine(StringBuilder buffer, int line)
+    {
+        buffer.Clear();
+        int c = _reader.Read();
+        if (c == -1)
+        {
+            return null;
+        }
+        while (c != -1 && c != '\n')
+        {
+            if (c == '\r')
+            {
+                if (_reader.Peek() == '\n')
+                {
+                    _reader.Read();
+                }
+                break;
+            }
+            if (buffer.Length >= _maxLineChars)
+            {
+                throw new DatasetFormatException($"the line is longer than {_maxLineChars} characters", line) { Limit = DatasetLimit.FieldChars };
+            }
+            buffer.Append((char)c);
+            c = _reader.Read();
+        }
+        return buffer.ToString();
     }
 
     private static LabelledRow Parse(string content, int line)

@@ -15,27 +15,78 @@ public static class UserDatasetLoader
     public const int DefaultSplitSeed = 20261124;
     public const int DefaultMaxRows = 200_000;
 
-    public static TextDataset Load(string path, int splitSeed = DefaultSplitSeed, int maxRows = DefaultMaxRows)
+    public static TextDataset Load(string path, int splitSeed = DefaultSplitSeed, int maxRows = DefaultMaxRows) =>
+        Load(path, DatasetReadLimits.Default with { MaxRows = maxRows }, splitSeed);
+
+    /// <summary>
+    /// Reads a file within <paramref name="limits"/>: a non-regular file (FIFO, device, directory) or one longer
+    /// than <see cref="DatasetReadLimits.MaxBytes"/> is refused before reading; a compressed file is counted after
+    /// decompression. Going over a limit raises <see cref="DatasetFormatException"/> with <see cref="DatasetFormatException.Limit"/> set.
+    /// </summary>
+    public static TextDataset Load(string path, DatasetReadLimits limits, int splitSeed = DefaultSplitSeed)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ArgumentNullException.ThrowIfNull(limits);
         var (format, gzip) = FormatOf(path);
-        using var reader = OpenText(path, gzip);
-        return Load(reader, format, NameOf(path), splitSeed, maxRows);
+        using var reader = OpenText(path, gzip, limits.MaxBytes);
+        return Load(reader, format, NameOf(path), splitSeed, limits);
     }
 
     /// <summary>Reads from an open reader, e.g. an uploaded file; <paramref name="name"/> becomes the dataset name.</summary>
     public static TextDataset Load(TextReader reader, UserFileFormat format, string name,
-        int splitSeed = DefaultSplitSeed, int maxRows = DefaultMaxRows)
+        int splitSeed = DefaultSplitSeed, int maxRows = DefaultMaxRows) =>
+        Load(reader, format, name, splitSeed, new DatasetReadLimits(long.MaxValue, int.MaxValue, maxRows));
+
+    /// <summary>Reads from an open reader within the field and row limits (the reader's source bounds the bytes).</summary>
+    public static TextDataset Load(TextReader reader, UserFileFormat format, string name, int splitSeed, DatasetReadLimits limits)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxRows);
+        ArgumentNullException.ThrowIfNull(limits);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limits.MaxRows);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limits.MaxFieldChars);
         IEnumerable<LabelledRow> rows = format switch
         {
-            UserFileFormat.Csv => new CsvRowReader(reader).Rows(),
-            UserFileFormat.JsonLines => new JsonLinesRowReader(reader).Rows(),
+            UserFileFormat.Csv => new CsvRowReader(reader, limits.MaxFieldChars).Rows(),
+            UserFileFormat.JsonLines => new JsonLinesRowReader(reader, limits.MaxLineChars).Rows(),
             _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
         };
-        return DatasetAssembler.Assemble(name, rows, splitSeed, maxRows);
+        try
+        {
+            return DatasetAssembler.Assemble(name, rows, splitSeed, limits.MaxRows);
+        }
+        catch (InvalidDataException)
+        {
+            // GZipStream on a corrupt or truncated file.
+            throw new DatasetFormatException("the file is not valid gzip data");
+        }
+    }
+
+    /// <summary>
+    /// Why a dataset file cannot be read, checked without opening it, or null when it can: it must exist, be a
+    /// regular file (not a directory, FIFO, socket or device, which could block a reader for good or never end)
+    /// and be at most <paramref name="maxBytes"/> long. .NET reports the length of those special files as 0,
+    /// the same as an empty file, which is not a dataset either, so a length of 0 is refused as both.
+    /// </summary>
+    public static string? FileProblem(string path, long maxBytes)
+    {
+        if (Directory.Exists(path))
+        {
+            return $"'{path}' is a directory, not a .csv or .jsonl file";
+        }
+        var file = new FileInfo(path);
+        if (!file.Exists)
+        {
+            return $"file '{path}' does not exist";
+        }
+        if (file.Length == 0)
+        {
+            return $"'{path}' is empty or not a regular file (a FIFO, socket or device); give a .csv or .jsonl file";
+        }
+        if (file.Length > maxBytes)
+        {
+            return $"'{path}' is {file.Length} bytes, more than the limit of {maxBytes} bytes";
+        }
+        return null;
     }
 
     /// <summary>The format implied by the file name; throws <see cref="DatasetFormatException"/> for others.</summary>
@@ -54,12 +105,22 @@ public static class UserDatasetLoader
         };
     }
 
-    internal static StreamReader OpenText(string path, bool gzip)
+    /// <summary>Opens a file as text; with a limit, refuses special and too long files first and counts the decompressed bytes.</summary>
+    internal static StreamReader OpenText(string path, bool gzip, long maxBytes = long.MaxValue)
     {
+        // A missing file stays a FileNotFoundException (from File.OpenRead), as callers expect.
+        if (maxBytes < long.MaxValue && (File.Exists(path) || Directory.Exists(path)) && FileProblem(path, maxBytes) is string problem)
+        {
+            throw new DatasetFormatException(problem) { Limit = File.Exists(path) && new FileInfo(path).Length > maxBytes ? DatasetLimit.Bytes : null };
+        }
         Stream stream = File.OpenRead(path);
         if (gzip)
         {
             stream = new GZipStream(stream, CompressionMode.Decompress);
+        }
+        if (maxBytes < long.MaxValue)
+        {
+            stream = new CountingReadStream(stream, maxBytes);
         }
         return new StreamReader(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), detectEncodingFromByteOrderMarks: true);
     }

@@ -41,6 +41,7 @@ public sealed class RunSpecValidator
             Check(value >= min && value <= max, field, $"must be between {F(min)} and {F(max)}, got {F(value)}");
 
         Check(!string.IsNullOrWhiteSpace(spec.Name) && spec.Name.Length <= 200, "name", "must be 1 to 200 characters");
+        errors.AddRange(FreeText.Validate(spec));
         Check(ModelCatalog.Find(spec.Model) is not null, "model", $"unknown model '{spec.Model}'; known models: {string.Join(", ", ModelCatalog.Ids)}");
 
         ValidateDataset(spec, Check, Range);

@@ -67,8 +67,14 @@ public static class RunEndpoints
         .Produces<RunPage>()
         .Produces<ApiErrors>(StatusCodes.Status400BadRequest);
 
-        runs.MapGet("/{id:guid}", async (Guid id, bool? clientRounds, RunStore store, RunQueue queue, CancellationToken ct) =>
+        // clientRounds is read by hand: a bound bool? answers a bad value with an empty 400.
+        runs.MapGet("/{id:guid}", async (Guid id, HttpRequest request, RunStore store, RunQueue queue, CancellationToken ct) =>
         {
+            var (clientRounds, error) = RunListQueryParser.Bool(request.Query, "clientRounds");
+            if (error is not null)
+            {
+                return ApiErrors.BadRequest(new ApiErrors([error]));
+            }
             var detail = await store.GetRunAsync(id, ct);
             return detail is null
                 ? NotFound(id)

@@ -6,6 +6,20 @@ namespace FedLab.Web.Api;
 /// <summary>GET /api/runs query string to a <see cref="RunListQuery"/>; every bad parameter is reported.</summary>
 public static class RunListQueryParser
 {
+    public const int MaxPage = int.MaxValue / RunListQuery.MaxPageSize;
+
+    /// <summary>An optional true/false query parameter; a bad value is a 400 that names the parameter.</summary>
+    public static (bool? Value, ApiError? Error) Bool(IQueryCollection q, string name)
+    {
+        if (!q.TryGetValue(name, out var raw) || string.IsNullOrWhiteSpace(raw))
+        {
+            return (null, null);
+        }
+        return bool.TryParse(raw.ToString().Trim(), out var value)
+            ? (value, null)
+            : (null, new ApiError(name, $"must be true or false, got '{raw}'"));
+    }
+
     public static (RunListQuery? Query, IReadOnlyList<ApiError> Errors) Parse(IQueryCollection q)
     {
         var errors = new List<ApiError>();
@@ -27,7 +41,8 @@ public static class RunListQueryParser
 
         query = query with
         {
-            Page = Int("page", 1, int.MaxValue) ?? query.Page,
+            // Pages beyond this would skip more than int.MaxValue rows at the largest page size.
+            Page = Int("page", 1, MaxPage) ?? query.Page,
             PageSize = Int("pageSize", 1, RunListQuery.MaxPageSize) ?? query.PageSize,
             Framework = Text("framework"),
             Model = Text("model"),

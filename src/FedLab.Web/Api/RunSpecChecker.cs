@@ -32,14 +32,28 @@ public sealed class RunSpecChecker(IOptions<FedLabSettings> settings)
     public IReadOnlyList<SpecError> Validate(RunSpec spec)
     {
         var errors = _validator.Validate(spec).ToList();
-        var name = spec.Dataset.Name;
-        if (!string.IsNullOrWhiteSpace(name) && !DatasetCatalog.IsBundled(name) && !errors.Any(e => e.Field == "dataset.name")
-            && !IsUpload(name))
+        if (DatasetProblem(spec.Dataset.Name) is string problem)
         {
-            errors.Add(new SpecError("dataset.name",
-                $"'{name}' is not a dataset this dashboard holds: use a bundled dataset ({string.Join(", ", DatasetCatalog.BundledNames)}) or upload the file first (New run form, or POST /api/datasets) and use the name it returns"));
+            // The engine's own messages for a path ("does not exist", "unknown dataset") would tell a client which
+            // files exist on the server; for any name this dashboard does not hold there is this one message.
+            errors.RemoveAll(e => e.Field == "dataset.name");
+            errors.Add(new SpecError("dataset.name", problem));
         }
         return errors;
+    }
+
+    /// <summary>
+    /// The path check every reader of a dataset named by a client goes through (this validation, the New run
+    /// form's partition preview): null for a bundled dataset or a file uploaded to this dashboard (and for an
+    /// empty name, which validation reports), else the message, the same whether or not such a file exists.
+    /// </summary>
+    public string? DatasetProblem(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name) || DatasetCatalog.IsBundled(name) || IsUpload(name))
+        {
+            return null;
+        }
+        return $"'{name}' is not a dataset this dashboard holds: use a bundled dataset ({string.Join(", ", DatasetCatalog.BundledNames)}) or upload the file first (New run form, or POST /api/datasets) and use the name it returns";
     }
 
     public bool IsUpload(string path)

@@ -34,6 +34,9 @@ internal static class CommandLine
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
+        // Nothing the commands print (run names, file paths, messages) may carry terminal control sequences.
+        output = new TerminalSafeWriter(output);
+        error = new TerminalSafeWriter(error);
         if (args[0] is "help" or "--help")
         {
             output.WriteLine(Usage);
@@ -52,10 +55,17 @@ internal static class CommandLine
         var settings = CliSettings.Load();
         var engine = new EngineOptions { Threads = settings.EngineThreads };
         using var cts = new CancellationTokenSource();
+        int interrupts = 0;
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
+            if (Interlocked.Increment(ref interrupts) > 1)
+            {
+                // A second Ctrl+C stops at once, whatever is busy (e.g. loading a large dataset, which has no batches yet).
+                error.WriteLine("stopping now");
+                return;
+            }
             e.Cancel = true; // let the run stop at the next batch boundary and record what completed
-            error.WriteLine("cancelling after the current batch...");
+            error.WriteLine("cancelling after the current batch... (Ctrl+C again stops at once)");
             cts.Cancel();
         };
         Console.CancelKeyPress += onCancel;

@@ -47,6 +47,14 @@ internal static class CompareCommand
         }
 
         await using var database = await openDatabase(ct);
+        foreach (var run in runs)
+        {
+            if (DatasetFileCheck.Check(run.Spec, database.Settings) is { Count: > 0 } fileErrors)
+            {
+                WriteErrors(error, $"{configPath} ({run.Label})", fileErrors);
+                return RunCommand.BadInput;
+            }
+        }
         var experimentId = await database.Store.CreateExperimentAsync(name, $"compare: {string.Join(", ", runs.Select(r => r.Label))}", CancellationToken.None);
         output.WriteLine($"{name}: {runs.Count} runs, one after another (experiment {experimentId}, recorded in {database.Settings.DatabasePath})");
         var results = new List<RunResult>();

@@ -43,6 +43,11 @@ internal static class RunCommand
         }
 
         await using var database = await openDatabase(ct);
+        if (DatasetFileCheck.Check(spec, database.Settings) is { Count: > 0 } fileErrors)
+        {
+            WriteErrors(error, configPath, fileErrors);
+            return BadInput;
+        }
         var runId = await database.Store.CreateRunAsync(spec, null, ct);
         output.WriteLine($"run {runId} (recorded in {database.Settings.DatabasePath})");
         RecordedRun recorded;

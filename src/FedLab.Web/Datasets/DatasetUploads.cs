@@ -1,19 +1,26 @@
 using System.Globalization;
+using System.IO.Compression;
 using FedLab.Engine.Datasets;
 using Microsoft.Extensions.Options;
 
 namespace FedLab.Web.Datasets;
 
 /// <summary>
-/// Stores an uploaded CSV/JSONL dataset under the data folder's uploads/ and checks it with the engine's
-/// <see cref="UserDatasetLoader"/>, within FedLab:MaxUploadBytes and FedLab:MaxDatasetRows. A refused file
-/// is deleted; the message says which limit or which line.
+/// Stores an uploaded CSV/JSONL dataset (also .ndjson, and any of them gzip'd as .gz) under the data folder's
+/// uploads/ and checks it with the engine's <see cref="UserDatasetLoader"/>, within FedLab:MaxUploadBytes (the
+/// upload), FedLab:MaxDecompressedBytes (its text after decompression), FedLab:MaxFieldChars and
+/// FedLab:MaxDatasetRows. The check streams the file, so a decompression bomb is stopped at the limit, not
+/// after it has filled the memory. A compressed or .ndjson upload is stored as plain .csv/.jsonl, the formats a
+/// run spec's dataset.name may name, so every format accepted here can be used by a run. A refused file is
+/// deleted; the message says which limit or which line.
 /// </summary>
 public sealed class DatasetUploads(IOptions<FedLabSettings> settings, ILogger<DatasetUploads> logger)
 {
     public long MaxBytes => settings.Value.MaxUploadBytes;
 
     public int MaxRows => settings.Value.MaxDatasetRows;
+
+    public DatasetReadLimits Limits => new(settings.Value.MaxDecompressedBytes, settings.Value.MaxFieldChars, MaxRows);
 
     public async Task<DatasetUploadResult> SaveAsync(string fileName, Stream content, long? declaredBytes, CancellationToken ct)
     {
@@ -22,9 +29,11 @@ public sealed class DatasetUploads(IOptions<FedLabSettings> settings, ILogger<Da
         {
             return new DatasetUploadResult(null, "the file has no name");
         }
+        UserFileFormat format;
+        bool gzip;
         try
         {
-            UserDatasetLoader.FormatOf(name);
+            (format, gzip) = UserDatasetLoader.FormatOf(name);
         }
         catch (DatasetFormatException ex)
         {
@@ -37,7 +46,9 @@ public sealed class DatasetUploads(IOptions<FedLabSettings> settings, ILogger<Da
 
         var folder = settings.Value.UploadDirectory;
         Directory.CreateDirectory(folder);
-        var target = Path.Combine(folder, $"{Guid.NewGuid():N}-{Sanitise(name)}");
+        var id = Guid.NewGuid().ToString("N");
+        var target = Path.Combine(folder, $"{id}-{Sanitise(name)}");
+        var stored = Path.Combine(folder, $"{id}-{Sanitise(PlainName(name, format))}");
         long written = 0;
         try
         {
@@ -60,25 +71,78 @@ public sealed class DatasetUploads(IOptions<FedLabSettings> settings, ILogger<Da
             TextDataset dataset;
             try
             {
-                dataset = UserDatasetLoader.Load(target, maxRows: MaxRows);
+                dataset = UserDatasetLoader.Load(target, Limits);
             }
             catch (DatasetFormatException ex)
             {
                 Delete(target);
-                var message = ex.Reason.StartsWith("file has more than", StringComparison.Ordinal)
-                    ? $"the file has more than {MaxRows:N0} rows, the limit (FedLab:MaxDatasetRows)"
-                    : ex.Message;
-                return new DatasetUploadResult(null, message);
+                return Refused(ex);
+            }
+            if (stored != target)
+            {
+                await StorePlainAsync(target, gzip, stored, ct);
             }
             int rows = dataset.Train.Count + dataset.Test.Count + dataset.Public.Count;
             logger.LogInformation("dataset {File} uploaded: {Rows} rows, {Classes} classes", name, rows, dataset.NumClasses);
-            return new DatasetUploadResult(new UploadedDataset(target, name, written, rows, dataset.ClassNames, dataset.Train.Count, dataset.Test.Count, dataset.Public.Count), null);
+            return new DatasetUploadResult(new UploadedDataset(stored, name, written, rows, dataset.ClassNames, dataset.Train.Count, dataset.Test.Count, dataset.Public.Count), null);
         }
         catch
         {
             Delete(target);
+            Delete(stored);
             throw;
         }
+    }
+
+    private DatasetUploadResult Refused(DatasetFormatException ex) => ex.Limit switch
+    {
+        DatasetLimit.Bytes => new DatasetUploadResult(null, string.Create(CultureInfo.InvariantCulture,
+            $"the file's text is larger than {settings.Value.MaxDecompressedBytes / 1e6:F1} MB after decompression, the limit (FedLab:MaxDecompressedBytes)"), TooLarge: true),
+        DatasetLimit.FieldChars => new DatasetUploadResult(null, string.Create(CultureInfo.InvariantCulture,
+            $"{(ex.Line is int line ? $"line {line}: " : "")}{ex.Reason}, over the limit (FedLab:MaxFieldChars is {settings.Value.MaxFieldChars:N0}; a JSON line may be twice that)")),
+        DatasetLimit.Rows => new DatasetUploadResult(null, $"the file has more than {MaxRows:N0} rows, the limit (FedLab:MaxDatasetRows)"),
+        _ => new DatasetUploadResult(null, ex.Message),
+    };
+
+    /// <summary>
+    /// Writes the checked upload as a plain .csv/.jsonl (decompressed, still counted against the limit) and
+    /// removes the upload as sent.
+    /// </summary>
+    private async Task StorePlainAsync(string source, bool gzip, string stored, CancellationToken ct)
+    {
+        await using (var input = OpenDecompressed(source, gzip))
+        await using (var output = new FileStream(stored, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+        {
+            var buffer = new byte[81920];
+            long total = 0;
+            int read;
+            while ((read = await input.ReadAsync(buffer, ct)) > 0)
+            {
+                total += read;
+                if (total > settings.Value.MaxDecompressedBytes)
+                {
+                    throw new InvalidOperationException("an upload changed after it was checked");
+                }
+                await output.WriteAsync(buffer.AsMemory(0, read), ct);
+            }
+        }
+        Delete(source);
+    }
+
+    private static Stream OpenDecompressed(string path, bool gzip)
+    {
+        Stream stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
+        return gzip ? new GZipStream(stream, CompressionMode.Decompress) : stream;
+    }
+
+    /// <summary>The name a spec can use: without .gz, and .ndjson as .jsonl (the extensions a run spec accepts).</summary>
+    private static string PlainName(string name, UserFileFormat format)
+    {
+        var plain = name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? name[..^3] : name;
+        var extension = format == UserFileFormat.Csv ? ".csv" : ".jsonl";
+        return string.Equals(Path.GetExtension(plain), extension, StringComparison.OrdinalIgnoreCase)
+            ? plain
+            : Path.ChangeExtension(plain, extension);
     }
 
     private string TooLargeMessage(long? bytes) => bytes is long b

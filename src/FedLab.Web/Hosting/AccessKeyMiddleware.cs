@@ -4,7 +4,9 @@ namespace FedLab.Web.Hosting;
 
 /// <summary>
 /// With an access key configured, every request but the login page must carry it (see <see cref="AccessKey"/>):
-/// API and hub requests without it get 401, browser pages are sent to /login.
+/// API and hub requests without it get 401, browser pages are sent to /login. Without a key it fails closed:
+/// a request that arrived on a non-loopback local address (the app was bound beyond loopback by some setting
+/// the start-up checks did not catch, or before they ran) gets 403.
 /// </summary>
 public sealed class AccessKeyMiddleware(RequestDelegate next, IOptions<FedLabSettings> settings)
 {
@@ -12,6 +14,17 @@ public sealed class AccessKeyMiddleware(RequestDelegate next, IOptions<FedLabSet
     {
         var key = settings.Value.AccessKey;
         var path = context.Request.Path;
+        if (string.IsNullOrEmpty(key) && !ListenAddresses.IsLoopback(context.Connection.LocalIpAddress))
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            const string message = "this dashboard has no access key, so it answers on loopback (127.0.0.1) only; set FedLab:AccessKey to serve beyond it";
+            if (IsMachinePath(path))
+            {
+                return context.Response.WriteAsJsonAsync(Api.ApiErrors.One("accessKey", message));
+            }
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            return context.Response.WriteAsync(message);
+        }
         if (string.IsNullOrEmpty(key) || path.StartsWithSegments(LoginEndpoints.Path, StringComparison.OrdinalIgnoreCase)
             || AccessKey.IsAuthorized(context.Request, key))
         {

@@ -31,6 +31,11 @@ public sealed class FedLabSettingsValidator : IValidateOptions<FedLabSettings>
                 problems.Add($"FedLab:Urls: {problem}");
             }
         }
+        foreach (var host in ListenAddresses.Split(options.AllowedHosts ?? ""))
+        {
+            Check(System.Text.RegularExpressions.Regex.IsMatch(host, @"^(\*|(\*\.)?[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])$"),
+                $"FedLab:AllowedHosts: '{host}' is not a host name (give names without scheme or port, e.g. dashboard.lab.example or *.lab.example)");
+        }
         var exposed = urls.Where(u => ListenAddresses.Problem(u) is null && !ListenAddresses.IsLoopback(u)).ToList();
         if (exposed.Count > 0 && string.IsNullOrEmpty(options.AccessKey))
         {
@@ -43,10 +48,16 @@ public sealed class FedLabSettingsValidator : IValidateOptions<FedLabSettings>
             Check(options.AccessKey.Length >= MinAccessKeyLength, $"FedLab:AccessKey must be at least {MinAccessKeyLength} characters");
             Check(options.AccessKey.All(c => c > ' ' && c < 127), "FedLab:AccessKey must be printable ASCII without spaces (it travels in a header)");
         }
+        Check(options.MaxLoginAttempts is >= 1 and <= 10_000, $"FedLab:MaxLoginAttempts must be between 1 and 10000, got {options.MaxLoginAttempts}");
+        Check(options.LoginAttemptWindowSeconds is >= 1 and <= 86_400, $"FedLab:LoginAttemptWindowSeconds must be between 1 and 86400, got {options.LoginAttemptWindowSeconds}");
         Check(options.MaxConcurrentRuns is >= 1 and <= 64, $"FedLab:MaxConcurrentRuns must be between 1 and 64, got {options.MaxConcurrentRuns}");
         Check(options.MaxQueuedRuns is >= 1 and <= 100_000, $"FedLab:MaxQueuedRuns must be between 1 and 100000, got {options.MaxQueuedRuns}");
         Check(options.MaxUploadBytes is >= 1_000 and <= 2_000_000_000, $"FedLab:MaxUploadBytes must be between 1000 and 2000000000, got {options.MaxUploadBytes}");
         Check(options.MaxDatasetRows is >= 10 and <= 10_000_000, $"FedLab:MaxDatasetRows must be between 10 and 10000000, got {options.MaxDatasetRows}");
+        Check(options.MaxDecompressedBytes >= 1_000 && options.MaxDecompressedBytes <= Engine.Datasets.DatasetReadLimits.Default.MaxBytes,
+            $"FedLab:MaxDecompressedBytes must be between 1000 and {Engine.Datasets.DatasetReadLimits.Default.MaxBytes}, got {options.MaxDecompressedBytes}");
+        Check(options.MaxFieldChars >= 100 && options.MaxFieldChars <= Engine.Datasets.DatasetReadLimits.Default.MaxFieldChars,
+            $"FedLab:MaxFieldChars must be between 100 and {Engine.Datasets.DatasetReadLimits.Default.MaxFieldChars}, got {options.MaxFieldChars}");
         Check(options.MaxSpecBytes is >= 1_000 and <= 100_000_000, $"FedLab:MaxSpecBytes must be between 1000 and 100000000, got {options.MaxSpecBytes}");
         Check(options.EngineThreads is >= 0 and <= 1024, $"FedLab:EngineThreads must be between 0 and 1024, got {options.EngineThreads}");
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);

@@ -32,6 +32,30 @@ public static class FedLabWebApplication
         return app;
     }
 
+    /// <summary>
+    /// Starts the app and checks the addresses Kestrel actually bound, whatever configured them (FedLab:Urls,
+    /// --urls, ASPNETCORE_URLS, a Kestrel:Endpoints section, ...): serving beyond loopback without an access key
+    /// stops the app again and throws <see cref="Microsoft.Extensions.Options.OptionsValidationException"/>
+    /// with the message to show. The settings validator refuses what it can see before start; this catches the
+    /// rest. (Until the check has run, <see cref="AccessKeyMiddleware"/> already refuses non-loopback requests.)
+    /// </summary>
+    public static async Task StartCheckedAsync(this WebApplication app, CancellationToken ct = default)
+    {
+        await app.StartAsync(ct);
+        var settings = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<FedLabSettings>>().Value;
+        var exposed = ListenAddresses.Exposed(app.BoundUrls());
+        if (exposed.Count > 0 && string.IsNullOrEmpty(settings.AccessKey))
+        {
+            await app.StopAsync(CancellationToken.None);
+            throw new Microsoft.Extensions.Options.OptionsValidationException(FedLabSettings.Section, typeof(FedLabSettings),
+            [
+                $"refusing to serve on {string.Join(", ", exposed)} without an access key (the address came from the host's configuration, " +
+                "e.g. a Kestrel__Endpoints__* or ASPNETCORE_* setting): anyone who can reach that address could start runs. " +
+                $"Set FedLab:AccessKey (or the FEDLAB__ACCESSKEY environment variable) to a secret of at least {FedLabSettingsValidator.MinAccessKeyLength} characters, or bind to 127.0.0.1.",
+            ]);
+        }
+    }
+
     /// <summary>The addresses actually bound (with the real port when port 0 was asked for).</summary>
     public static IReadOnlyList<string> BoundUrls(this WebApplication app) =>
         app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()

@@ -61,8 +61,12 @@ public static class FedLabWebExtensions
             // Metrics can be NaN (a diverged loss); say so rather than fail the response.
             o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals;
         });
+        services.AddRateLimiter(o => LoginEndpoints.AddRateLimit(o, settings));
         services.AddOpenApi(o => o.AddJsonBodies());
-        services.AddSignalR();
+        services.AddSignalR(o => Microsoft.AspNetCore.SignalR.HubOptionsExtensions.AddFilter<HubFailureLogFilter>(o));
+        // HubFailureLogFilter logs hub method failures (a refusal as one line); SignalR's dispatcher would log each
+        // again at Error with a stack trace. Keep its warnings only.
+        builder.Logging.AddFilter(HubFailureLogFilter.DispatcherCategory, level => level == LogLevel.Warning);
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         // Keys for antiforgery tokens and circuits live with the data, so a restart does not invalidate open pages.
@@ -76,8 +80,10 @@ public static class FedLabWebExtensions
     public static WebApplication UseFedLabWeb(this WebApplication app)
     {
         app.UseExceptionHandler(errorApp => errorApp.Run(ErrorResponse.WriteAsync));
+        app.UseMiddleware<HostGuardMiddleware>();
         app.UseMiddleware<CrossSiteGuardMiddleware>();
         app.UseMiddleware<AccessKeyMiddleware>();
+        app.UseRateLimiter();
         app.UseAntiforgery();
 
         app.MapStaticAssets();

@@ -27,6 +27,16 @@ public static class ListenAddresses
         return IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address);
     }
 
+    /// <summary>The addresses among <paramref name="urls"/> that are reachable from other machines.</summary>
+    public static IReadOnlyList<string> Exposed(IEnumerable<string> urls) => [.. urls.Where(u => !IsLoopback(u))];
+
+    /// <summary>
+    /// Whether a connection's local address (the address the request arrived on) is loopback; an IPv4 address
+    /// mapped into IPv6 (a dual-mode [::] socket) counts as its IPv4 self. Unknown (null) is not loopback.
+    /// </summary>
+    public static bool IsLoopback(IPAddress? local) =>
+        local is not null && IPAddress.IsLoopback(local.IsIPv4MappedToIPv6 ? local.MapToIPv4() : local);
+
     /// <summary>A problem with one URL, or null when it can be bound.</summary>
     public static string? Problem(string url)
     {

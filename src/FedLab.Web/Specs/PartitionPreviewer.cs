@@ -10,13 +10,19 @@ namespace FedLab.Web.Specs;
 /// SeedMix.Derive(seed, 11), as RunEnvironment takes it) and the engine's own <see cref="Partitioner"/>, so
 /// the preview equals the histograms the run later reports (a test checks this). Dataset labels are cached.
 /// </summary>
-public sealed class PartitionPreviewer
+/// <param name="checker">The one dataset path check (<see cref="Api.RunSpecChecker.DatasetProblem"/>): the preview
+/// reads only what a spec may name, never a path the checker refuses (e.g. of a cloned CLI run).</param>
+public sealed class PartitionPreviewer(Api.RunSpecChecker checker)
 {
     private readonly ConcurrentDictionary<string, Lazy<(IReadOnlyList<string> Classes, int[] Labels)>> _labels = new(StringComparer.Ordinal);
 
     public PartitionPreview Preview(RunSpec spec)
     {
         (IReadOnlyList<string> classes, int[] all) data;
+        if (checker.DatasetProblem(spec.Dataset.Name) is string problem)
+        {
+            return PartitionPreview.Failed($"dataset: {problem}");
+        }
         try
         {
             data = Labels(spec.Dataset.Name);

@@ -95,11 +95,29 @@ public sealed class RunApiValidationTests(SharedAppFixture fixture)
     [InlineData("api/runs?sort=colour", "sort")]
     [InlineData("api/runs/export?ids=nope", "ids")]
     [InlineData("api/runs/export", "ids")]
+    [InlineData("api/runs?page=2147483647&pageSize=500", "page")] // issue #10, item 9: used to overflow to page 1
+    [InlineData("api/runs/9b0c6a52-3f6c-4a8e-9a53-0d0f7c1d2e3f?clientRounds=maybe", "clientRounds")] // used to be an empty 400
     public async Task Get_BadQuery_400NamingTheParameter(string url, string field)
     {
         var response = await Http.GetAsync(url);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains((await response.JsonAsync()).Errors(), e => e.Field == field);
+    }
+
+    /// <summary>Issue #10, item 9: the rows a page skips are computed without overflow (a huge page is empty, not page 1).</summary>
+    [Fact]
+    public async Task HugePage_IsEmpty_NotTheFirstPage()
+    {
+        await Http.CreateRunAsync(TinySpecs.Json(name: "huge page", rounds: 1));
+        var store = (FedLab.Data.RunStore)fixture.App.Services.GetService(typeof(FedLab.Data.RunStore))!;
+        var first = await store.ListRunsAsync(new FedLab.Data.RunListQuery { Page = 1, PageSize = 500 }, CancellationToken.None);
+        Assert.NotEmpty(first.Items);
+        var huge = await store.ListRunsAsync(new FedLab.Data.RunListQuery { Page = int.MaxValue, PageSize = 500 }, CancellationToken.None);
+        Assert.Empty(huge.Items);
+        Assert.Equal(first.Total, huge.Total);
+        var last = await Http.GetAsync($"api/runs?page={FedLab.Web.Api.RunListQueryParser.MaxPage}&pageSize=500");
+        Assert.Equal(HttpStatusCode.OK, last.StatusCode);
+        Assert.Empty((await last.JsonAsync())["items"]!.AsArray());
     }
 
     [Fact]

@@ -12,6 +12,12 @@ internal sealed class CliProcess : IDisposable
     private readonly object _gate = new();
 
     public CliProcess(params string[] args)
+        : this(new Dictionary<string, string>(), args)
+    {
+    }
+
+    /// <param name="environment">Extra environment variables for the child (e.g. settings as FEDLAB__X).</param>
+    public CliProcess(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         WorkingDirectory = Directory.CreateTempSubdirectory("fedlab-cli-").FullName;
         // A parent that ignores SIGINT (a CI job started in the background) passes SIG_IGN on, and .NET keeps
@@ -32,6 +38,10 @@ internal sealed class CliProcess : IDisposable
         }
         // Share the converted-weights cache with the other test projects' runs of this test assembly.
         start.Environment["FEDLAB_CACHE_DIR"] = Path.Combine(AppContext.BaseDirectory, "model-cache");
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
         _process = new Process { StartInfo = start };
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_gate) _stdout.AppendLine(e.Data); };
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_gate) _stderr.AppendLine(e.Data); };

@@ -27,6 +27,16 @@ public sealed class FedLabSettingsValidatorTests
         Assert.Contains("FedLab:AccessKey", problem, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("http://evil.example")]
+    [InlineData("dash.example:8080")]
+    [InlineData("two words")]
+    public void AllowedHosts_NotAHostName_IsRefused(string hosts)
+    {
+        var problem = Assert.Single(Problems(new FedLabSettings { AllowedHosts = hosts }));
+        Assert.StartsWith("FedLab:AllowedHosts:", problem, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void BeyondLoopback_WithKey_IsFine() =>
         Assert.Empty(Problems(new FedLabSettings { Urls = "http://0.0.0.0:5080", AccessKey = "a-long-enough-key" }));

@@ -15,6 +15,34 @@ public sealed class PartitionPreviewerTests
         public void Publish(RunEvent runEvent) => Started ??= runEvent as RunStarted;
     }
 
+    private static PartitionPreviewer Previewer(string? dataDirectory = null) =>
+        new(new FedLab.Web.Api.RunSpecChecker(Microsoft.Extensions.Options.Options.Create(new FedLabSettings { DataDirectory = dataDirectory ?? Path.GetTempPath() })));
+
+    /// <summary>
+    /// Issue #10, item 8: a path the spec checker refuses (e.g. a cloned CLI run's /some/secret.csv) is never
+    /// read by the preview, and its header never shown; the message is the checker's.
+    /// </summary>
+    [Fact]
+    public void Preview_OfAPathTheCheckerRefuses_DoesNotReadIt()
+    {
+        var folder = Directory.CreateTempSubdirectory("fedlab-preview-").FullName;
+        try
+        {
+            var secret = Path.Combine(folder, "secret.csv");
+            File.WriteAllText(secret, "name,password,label\nalice,hunter2,a\nbob,letmein,b\n");
+            var spec = RunSpecJson.Parse(TinySpecs.Json(dataset: secret));
+            var preview = Previewer(Path.Combine(folder, "data")).Preview(spec);
+            Assert.NotNull(preview.Problem);
+            Assert.Contains("not a dataset this dashboard holds", preview.Problem, StringComparison.Ordinal);
+            Assert.DoesNotContain("password", preview.Problem, StringComparison.Ordinal);
+            Assert.Empty(preview.Histograms);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("dirichlet", 4, 0.3, 7, 150)]
     [InlineData("shards", 5, 0.5, 3, 200)]
@@ -27,7 +55,7 @@ public sealed class PartitionPreviewerTests
             Dataset = spec.Dataset with { TrainLimit = trainLimit, TestLimit = 20 },
             Partition = spec.Partition with { Kind = Enum.Parse<PartitionMethod>(kind, ignoreCase: true), Alpha = alpha, ShardsPerClient = 2 },
         };
-        var preview = new PartitionPreviewer().Preview(spec);
+        var preview = Previewer().Preview(spec);
         Assert.Null(preview.Problem);
 
         using var cts = new CancellationTokenSource();
@@ -49,7 +77,7 @@ public sealed class PartitionPreviewerTests
     {
         var spec = RunSpecJson.Parse(TinySpecs.Json(clients: 3));
         spec = spec with { Dataset = spec.Dataset with { TrainLimit = 5 }, Partition = spec.Partition with { Clients = 10 } };
-        var preview = new PartitionPreviewer().Preview(spec);
+        var preview = Previewer().Preview(spec);
         Assert.Contains("only 5 training examples", preview.Problem, StringComparison.Ordinal);
     }
 }
