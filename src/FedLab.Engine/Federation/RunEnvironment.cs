@@ -71,8 +71,8 @@ public sealed class RunEnvironment : IDisposable
             throw new RunSpecException([new SpecError("dataset.name", ex.Message)]);
         }
         var tokenizer = options.Models.LoadTokenizer(info);
-        var trainExamples = Subset(dataset.Train, spec.Dataset.TrainLimit, SeedMix.Derive(spec.Seed, 11));
-        var testExamples = Subset(dataset.Test, spec.Dataset.TestLimit, SeedMix.Derive(spec.Seed, 12));
+        var trainExamples = RunPartitioning.TrainSubset(dataset.Train, spec);
+        var testExamples = RunPartitioning.TestSubset(dataset.Test, spec);
         if (trainExamples.Count < spec.Partition.Clients)
         {
             throw new RunSpecException([new SpecError("partition.clients", $"the dataset has {trainExamples.Count} training examples, fewer than {spec.Partition.Clients} clients")]);
@@ -86,15 +86,10 @@ public sealed class RunEnvironment : IDisposable
         var test = Tokenize(tokenizer, testExamples, spec.Dataset.MaxTokens, sortByLength: true);
         var @public = Tokenize(tokenizer, dataset.Public, spec.Dataset.MaxTokens, sortByLength: true);
 
-        var partition = Partitioner.Split(train.Labels, dataset.NumClasses, spec.Partition.Clients, spec.Partition.Kind switch
-        {
-            PartitionMethod.Iid => PartitionKind.Iid,
-            PartitionMethod.Dirichlet => PartitionKind.Dirichlet,
-            _ => PartitionKind.Shards,
-        }, spec.Partition.Alpha, spec.Partition.ShardsPerClient, spec.Seed);
+        var partition = RunPartitioning.Partition(train.Labels, dataset.NumClasses, spec);
 
         // Model construction draws LoRA and head initialisations from torch's generator: seed it first.
-        random.manual_seed(SeedMix.Derive(spec.Seed, 13));
+        random.manual_seed(SeedMix.Derive(spec.Seed, SeedStreams.ModelInit));
         var mode = spec.FineTune.Mode switch
         {
             FineTuneKind.Full => FineTuneMode.Full,
@@ -128,17 +123,6 @@ public sealed class RunEnvironment : IDisposable
             Dataset.ClassNames,
             Partition.LabelHistograms,
             EngineVersion.Current);
-    }
-
-    private static IReadOnlyList<TextExample> Subset(IReadOnlyList<TextExample> examples, int? limit, long seed)
-    {
-        if (limit is not int n || n >= examples.Count)
-        {
-            return examples;
-        }
-        var order = Enumerable.Range(0, examples.Count).ToArray();
-        new Random(unchecked((int)seed)).Shuffle(order);
-        return order.Take(n).Order().Select(i => examples[i]).ToList();
     }
 
     private static TokenizedSet Tokenize(ITextTokenizer tokenizer, IReadOnlyList<TextExample> examples, int maxTokens, bool sortByLength)

@@ -1,14 +1,13 @@
 using System.Collections.Concurrent;
 using FedLab.Engine.Datasets;
-using FedLab.Engine.Federation;
 using FedLab.Engine.Runs;
 
 namespace FedLab.Web.Specs;
 
 /// <summary>
-/// Computes the partition a spec will get, without loading a model: the same training subset (seeded by
-/// SeedMix.Derive(seed, 11), as RunEnvironment takes it) and the engine's own <see cref="Partitioner"/>, so
-/// the preview equals the histograms the run later reports (a test checks this). Dataset labels are cached.
+/// Computes the partition a spec will get, without loading a model, through the engine's own
+/// <see cref="RunPartitioning"/> (the training subset and the partitioner the run uses), so the preview equals the
+/// histograms the run later reports. Dataset labels are cached.
 /// </summary>
 /// <param name="checker">The one dataset path check (<see cref="Api.RunSpecChecker.DatasetProblem"/>): the preview
 /// reads only what a spec may name, never a path the checker refuses (e.g. of a cloned CLI run).</param>
@@ -31,16 +30,10 @@ public sealed class PartitionPreviewer(Api.RunSpecChecker checker)
         {
             return PartitionPreview.Failed($"dataset: {ex.Message}");
         }
-        var labels = Subset(data.all, spec.Dataset.TrainLimit, SeedMix.Derive(spec.Seed, 11));
-        var p = spec.Partition;
+        var labels = RunPartitioning.TrainSubset(data.all, spec).ToArray();
         try
         {
-            var partition = FedLab.Engine.Datasets.Partitioner.Split(labels, data.classes.Count, p.Clients, p.Kind switch
-            {
-                PartitionMethod.Iid => PartitionKind.Iid,
-                PartitionMethod.Dirichlet => PartitionKind.Dirichlet,
-                _ => PartitionKind.Shards,
-            }, p.Alpha, p.ShardsPerClient, spec.Seed);
+            var partition = RunPartitioning.Partition(labels, data.classes.Count, spec);
             return new PartitionPreview(data.classes, partition.LabelHistograms, labels.Length, null);
         }
         catch (ArgumentException ex)
@@ -68,17 +61,5 @@ public sealed class PartitionPreviewer(Api.RunSpecChecker checker)
             _labels.TryRemove(key, out _);
             throw;
         }
-    }
-
-    /// <summary>The engine's subset rule (RunEnvironment.Subset) applied to labels.</summary>
-    private static int[] Subset(int[] labels, int? limit, long seed)
-    {
-        if (limit is not int n || n >= labels.Length)
-        {
-            return labels;
-        }
-        var order = Enumerable.Range(0, labels.Length).ToArray();
-        new Random(unchecked((int)seed)).Shuffle(order);
-        return [.. order.Take(n).Order().Select(i => labels[i])];
     }
 }

@@ -259,7 +259,7 @@ public sealed class KdFedLlmAlgorithm : IFederatedAlgorithm, IClientModelEvaluat
         {
             return existing;
         }
-        var created = KdArchitecture.Create(_env, models, info, list[entry].Layers, SeedMix.Derive(_env.Spec.Seed, 13, _architectures.Count), $"kd.clientModels[{entry}].model");
+        var created = KdArchitecture.Create(_env, models, info, list[entry].Layers, SeedMix.Derive(_env.Spec.Seed, SeedStreams.ModelInit, _architectures.Count), $"kd.clientModels[{entry}].model");
         _architectures.Add(created);
         return created;
     }
