@@ -1,8 +1,20 @@
 #!/usr/bin/env bash
 # Runs every FedLab test: ./test.sh
+#   ./test.sh --fast        the fast tier for your own loop: no child processes, browser or real pre-trained models
+#   ./test.sh --filter X    any `dotnet test` arguments pass through (e.g. --filter Category=Process)
 # The browser tests need Debian's chromium; as root this installs it when missing.
 set -euo pipefail
 cd "$(dirname "$0")"
+
+args=()
+for a in "$@"; do
+  if [ "$a" = "--fast" ]; then
+    args+=(--filter "Category!=Process&Category!=Browser&Category!=RealModel")
+  else
+    args+=("$a")
+  fi
+done
+set -- "${args[@]+"${args[@]}"}"
 
 if [ ! -x /usr/bin/chromium ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using FedLab.Engine.Runs;
+using FedLab.Tests.Shared;
 
 namespace FedLab.Data.Tests.Recording;
 
@@ -8,6 +9,7 @@ namespace FedLab.Data.Tests.Recording;
 /// completed round, the sweep marks the run interrupted, and a resume (the code path of the <c>resume</c>
 /// command) finishes it with exactly the metrics of an uninterrupted run, for every framework.
 /// </summary>
+[Trait(TestCategories.Key, TestCategories.Process)]
 public sealed partial class CrashResumeTests
 {
     [Theory]

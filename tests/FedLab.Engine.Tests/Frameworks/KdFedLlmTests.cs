@@ -4,6 +4,7 @@ using FedLab.Engine.Models;
 using FedLab.Engine.Runs;
 using FedLab.Engine.Serialization;
 using FedLab.Engine.Tests.Runs;
+using FedLab.Tests.Shared;
 using static TorchSharp.torch;
 
 namespace FedLab.Engine.Tests.Frameworks;
@@ -102,6 +103,7 @@ public sealed class KdFedLlmTests
         Assert.True(PerExample(3) < PerExample(5) && PerExample(5) < PerExample(4));
     }
 
+    [Trait(TestCategories.Key, TestCategories.RealModel)]
     [Fact]
     public void AnotherCatalogModel_WithTheSameVocabulary_CanBeAClient()
     {

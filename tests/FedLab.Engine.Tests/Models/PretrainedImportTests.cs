@@ -1,6 +1,7 @@
 using FedLab.Engine.Models;
 using FedLab.Engine.Models.Bert;
 using FedLab.Engine.Models.Bert.Import;
+using FedLab.Tests.Shared;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using TorchSharp;
@@ -8,6 +9,7 @@ using static TorchSharp.torch;
 
 namespace FedLab.Engine.Tests.Models;
 
+[Trait(TestCategories.Key, TestCategories.RealModel)]
 public sealed class PretrainedImportTests
 {
     private static readonly string[] Sentences =

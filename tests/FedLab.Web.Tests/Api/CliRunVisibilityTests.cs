@@ -1,10 +1,12 @@
 using System.Text.Json.Nodes;
+using FedLab.Tests.Shared;
 using FedLab.Web.Tests.Cli;
 using FedLab.Web.Tests.Infrastructure;
 
 namespace FedLab.Web.Tests.Api;
 
 /// <summary>A run started from the CLI appears in the dashboard (they share the database) and is not taken for dead.</summary>
+[Trait(TestCategories.Key, TestCategories.Process)]
 public sealed class CliRunVisibilityTests
 {
     [Fact]

@@ -1,6 +1,9 @@
+using FedLab.Tests.Shared;
+
 namespace FedLab.Web.Tests.Cli;
 
 /// <summary>The headless <c>run</c> command as a user types it: exit codes, messages, output file, Ctrl+C.</summary>
+[Trait(TestCategories.Key, TestCategories.Process)]
 public sealed class RunCommandProcessTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);

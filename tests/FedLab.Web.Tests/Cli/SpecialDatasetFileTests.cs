@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FedLab.Tests.Shared;
 
 namespace FedLab.Web.Tests.Cli;
 
@@ -6,6 +7,7 @@ namespace FedLab.Web.Tests.Cli;
 /// The headless run on special dataset files (issue #10, item 7): a FIFO used to hang for good and a 2 GB sparse
 /// file ended in "Out of memory." (exit 134); both are refused quickly, before reading, with exit code 2.
 /// </summary>
+[Trait(TestCategories.Key, TestCategories.Process)]
 public sealed class SpecialDatasetFileTests
 {
     private static readonly TimeSpan Quickly = TimeSpan.FromSeconds(60);

@@ -1,5 +1,6 @@
 using System.Net;
 using FedLab.Engine.Runs;
+using FedLab.Tests.Shared;
 using FedLab.Web.Cli;
 using FedLab.Web.Tests.Infrastructure;
 
@@ -9,6 +10,7 @@ namespace FedLab.Web.Tests.Cli;
 /// Terminal escape injection (issue #10, item 4): a run name with control characters is refused at the API,
 /// and whatever the database holds, the CLI prints no control sequence.
 /// </summary>
+[Trait(TestCategories.Key, TestCategories.Process)]
 public sealed class TerminalOutputTests
 {
     private const string Evil = "evil\u001b[2J\u001b]0;pwned\u0007\0end";

@@ -1,4 +1,5 @@
 using System.Globalization;
+using FedLab.Tests.Shared;
 using FedLab.Web.Tests.Infrastructure;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
@@ -10,6 +11,7 @@ namespace FedLab.Web.Tests.EndToEnd;
 /// the form whose accuracy chart gains points live, then the compare page for two finished runs. Saves
 /// screenshots of every page (light and dark) under screenshots/ in the test output.
 /// </summary>
+[Trait(TestCategories.Key, TestCategories.Browser)]
 public sealed class DashboardEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private TestApp _app = default!;

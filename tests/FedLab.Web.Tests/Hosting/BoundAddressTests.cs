@@ -1,4 +1,5 @@
 using System.Net;
+using FedLab.Tests.Shared;
 using FedLab.Web.Hosting;
 using FedLab.Web.Tests.Cli;
 using Microsoft.AspNetCore.Http;
@@ -10,6 +11,7 @@ namespace FedLab.Web.Tests.Hosting;
 /// The access-key rule holds whatever bound the address (issue #10, item 1): the check looks at the addresses
 /// Kestrel actually bound after start, and the key middleware itself refuses non-loopback requests without a key.
 /// </summary>
+[Trait(TestCategories.Key, TestCategories.Process)]
 public sealed class BoundAddressTests
 {
     [Fact]

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using FedLab.Tests.Shared;
 using FedLab.Web.Hubs;
 using FedLab.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
@@ -8,6 +9,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 namespace FedLab.Web.Tests.Hubs;
 
 /// <summary>The hub contract, from a real .NET HubConnection and from the official JavaScript client (Node).</summary>
+[Trait(TestCategories.Key, TestCategories.Process)]
 [Collection(SharedAppCollection.Name)]
 public sealed class RunHubTests(SharedAppFixture fixture)
 {
