@@ -25,7 +25,7 @@ public static class DataServiceCollectionExtensions
         services.TryAddSingleton(sp => new RunRecorderFactory(
             sp.GetRequiredService<IDbContextFactory<FedLabDbContext>>(), sp.GetService<ILoggerFactory>(), sp.GetService<TimeProvider>()));
         services.TryAddSingleton(sp => new RunLauncher(
-            sp.GetRequiredService<RunStore>(), sp.GetRequiredService<RunRecorderFactory>(), sp.GetRequiredService<FedLabDataOptions>()));
+            sp.GetRequiredService<RunStore>(), sp.GetRequiredService<RunRecorderFactory>(), sp.GetRequiredService<FedLabDataOptions>(), sp.GetService<TimeProvider>()));
         return services;
     }
 }
