@@ -122,6 +122,7 @@ public sealed class RunDetailPageTests
         Assert.Equal(3, appended[0].GetProperty("round").GetInt32());
         Assert.Equal("deadline: missed the 30 s deadline", appended[0].GetProperty("failed")[2].GetString());
         cut.WaitForAssertion(() => Assert.Contains("client 2 failed: deadline: missed the 30 s deadline", cut.Markup, StringComparison.Ordinal));
+        cut.WaitForAssertion(() => Assert.Equal(["0", "0", "2"], cut.FindAll("[data-failures]").Select(e => e.GetAttribute("data-failures"))));
     }
 
     private static JsonElement[] HeatmapRows(object? payload) =>
