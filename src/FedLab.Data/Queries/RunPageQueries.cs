@@ -151,13 +151,15 @@ public sealed class RunPageQueries(IDbContextFactory<FedLabDbContext> contexts, 
         var inGrid = db.ClientRounds.AsNoTracking().Where(c => c.RunKey == key && c.Round >= 1 && c.Round <= lastRound && c.ClientId < clients);
         var losses = await inGrid
             .GroupBy(c => new { Row = (c.Round - 1) / bucket, c.ClientId })
-            .Select(g => new { g.Key.Row, g.Key.ClientId, Loss = g.Average(c => c.TrainLoss) })
+            .Select(g => new { g.Key.Row, g.Key.ClientId, Loss = g.Average(c => c.TrainLoss), Failed = g.Count(c => c.Status != ClientRoundStatus.Ok) })
             .ToListAsync(ct);
-        // Failures are few: read them as rows and keep the last one per cell.
-        var failures = (await inGrid.Where(c => c.Status != ClientRoundStatus.Ok).OrderBy(c => c.Round)
-                .Select(c => new { c.Round, c.ClientId, c.Status, c.Reason }).ToListAsync(ct))
-            .GroupBy(f => ((f.Round - 1) / bucket, f.ClientId))
-            .ToDictionary(g => g.Key, g => string.IsNullOrWhiteSpace(g.Last().Reason) ? g.Last().Status : g.Last().Status + ": " + g.Last().Reason);
+        // Failures are few (and usually none): only then read them as rows, keeping the last one per cell.
+        var failures = losses.Any(c => c.Failed > 0)
+            ? (await inGrid.Where(c => c.Status != ClientRoundStatus.Ok).OrderBy(c => c.Round)
+                    .Select(c => new { c.Round, c.ClientId, c.Status, c.Reason }).ToListAsync(ct))
+                .GroupBy(f => ((f.Round - 1) / bucket, f.ClientId))
+                .ToDictionary(g => g.Key, g => string.IsNullOrWhiteSpace(g.Last().Reason) ? g.Last().Status : g.Last().Status + ": " + g.Last().Reason)
+            : new Dictionary<(int, int), string>();
         return [.. losses.Select(c => new HeatmapCell(c.Row, c.ClientId, c.Loss, failures.GetValueOrDefault((c.Row, c.ClientId))))];
     }
 
