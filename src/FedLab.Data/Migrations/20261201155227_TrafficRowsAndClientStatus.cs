@@ -27,48 +27,33 @@ namespace FedLab.Data.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.CreateTable(
-                name: "ClientRoundTraffic",
-                columns: table => new
-                {
-                    RunKey = table.Column<long>(type: "INTEGER", nullable: false),
-                    Round = table.Column<int>(type: "INTEGER", nullable: false),
-                    ClientId = table.Column<int>(type: "INTEGER", nullable: false),
-                    Kind = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    BytesUp = table.Column<long>(type: "INTEGER", nullable: false),
-                    BytesDown = table.Column<long>(type: "INTEGER", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_ClientRoundTraffic", x => new { x.RunKey, x.Round, x.ClientId, x.Kind });
-                    table.ForeignKey(
-                        name: "FK_ClientRoundTraffic_Runs_RunKey",
-                        column: x => x.RunKey,
-                        principalTable: "Runs",
-                        principalColumn: "Key",
-                        onDelete: ReferentialAction.Cascade);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "RoundTraffic",
-                columns: table => new
-                {
-                    RunKey = table.Column<long>(type: "INTEGER", nullable: false),
-                    Round = table.Column<int>(type: "INTEGER", nullable: false),
-                    Kind = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    BytesUp = table.Column<long>(type: "INTEGER", nullable: false),
-                    BytesDown = table.Column<long>(type: "INTEGER", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_RoundTraffic", x => new { x.RunKey, x.Round, x.Kind });
-                    table.ForeignKey(
-                        name: "FK_RoundTraffic_Runs_RunKey",
-                        column: x => x.RunKey,
-                        principalTable: "Runs",
-                        principalColumn: "Key",
-                        onDelete: ReferentialAction.Cascade);
-                });
+            // Created by hand, WITHOUT ROWID: the rows live in the primary key's own b-tree, so the recorder writes one
+            // b-tree entry per traffic row instead of two (a rowid table plus its key index), which keeps a round's
+            // transaction small. EF knows these tables through the model as usual; a later migration that rebuilds
+            // them would need to keep the clause.
+            migrationBuilder.Sql("""
+                CREATE TABLE "ClientRoundTraffic" (
+                    "RunKey" INTEGER NOT NULL,
+                    "Round" INTEGER NOT NULL,
+                    "ClientId" INTEGER NOT NULL,
+                    "Kind" TEXT NOT NULL,
+                    "BytesUp" INTEGER NOT NULL,
+                    "BytesDown" INTEGER NOT NULL,
+                    CONSTRAINT "PK_ClientRoundTraffic" PRIMARY KEY ("RunKey", "Round", "ClientId", "Kind"),
+                    CONSTRAINT "FK_ClientRoundTraffic_Runs_RunKey" FOREIGN KEY ("RunKey") REFERENCES "Runs" ("Key") ON DELETE CASCADE
+                ) WITHOUT ROWID;
+                """);
+            migrationBuilder.Sql("""
+                CREATE TABLE "RoundTraffic" (
+                    "RunKey" INTEGER NOT NULL,
+                    "Round" INTEGER NOT NULL,
+                    "Kind" TEXT NOT NULL,
+                    "BytesUp" INTEGER NOT NULL,
+                    "BytesDown" INTEGER NOT NULL,
+                    CONSTRAINT "PK_RoundTraffic" PRIMARY KEY ("RunKey", "Round", "Kind"),
+                    CONSTRAINT "FK_RoundTraffic_Runs_RunKey" FOREIGN KEY ("RunKey") REFERENCES "Runs" ("Key") ON DELETE CASCADE
+                ) WITHOUT ROWID;
+                """);
 
             // Move every stored byte count into the traffic tables BEFORE the fixed columns go: a kind becomes a row
             // (its kind name, up, down) where either direction carried bytes.

@@ -64,6 +64,7 @@ internal static class SeriesReader
             var byRun = new Dictionary<Guid, RunRounds>();
             long currentKey = long.MinValue; // rows arrive grouped by run
             List<RoundPoint>? rounds = null;
+            var kinds = new List<PayloadKind>();
             int rc;
             for (int row = 0; (rc = sqlite3_step(statement)) == SQLITE_ROW; row++)
             {
@@ -82,7 +83,7 @@ internal static class SeriesReader
                 }
                 if (!IsNull(statement, 7))
                 {
-                    var (up, down) = IsNull(statement, 19) ? (PayloadBytes.Zero, PayloadBytes.Zero) : RowMapping.Traffic(ParseTraffic(Text(statement, 19)));
+                    var (up, down) = IsNull(statement, 19) ? (PayloadBytes.Zero, PayloadBytes.Zero) : ParseTraffic(Text(statement, 19), kinds);
                     rounds!.Add(ReadRound(statement, up, down));
                 }
             }
@@ -110,14 +111,42 @@ internal static class SeriesReader
         Nullable(s, 17),
         Nullable(s, 18));
 
-    /// <summary>"kind\x1Fup\x1Fdown" per kind, joined by \x1E (ASCII unit and record separators, which no kind name uses).</summary>
-    private static IEnumerable<(string Kind, long Up, long Down)> ParseTraffic(string text)
+    /// <summary>
+    /// "kind\x1Fup\x1Fdown" per kind, joined by \x1E (ASCII unit and record separators, which no kind name uses), read
+    /// without splitting; <paramref name="kinds"/> keeps one <see cref="PayloadKind"/> per name seen in this read.
+    /// </summary>
+    private static (PayloadBytes Up, PayloadBytes Down) ParseTraffic(ReadOnlySpan<char> text, List<PayloadKind> kinds)
     {
-        foreach (var record in text.Split('\x1E'))
+        var up = new List<KeyValuePair<PayloadKind, long>>(2);
+        var down = new List<KeyValuePair<PayloadKind, long>>(2);
+        while (!text.IsEmpty)
         {
-            var fields = record.Split('\x1F');
-            yield return (fields[0], long.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture), long.Parse(fields[2], System.Globalization.CultureInfo.InvariantCulture));
+            int end = text.IndexOf('\x1E');
+            var record = end < 0 ? text : text[..end];
+            text = end < 0 ? [] : text[(end + 1)..];
+            int first = record.IndexOf('\x1F');
+            var name = record[..first];
+            var numbers = record[(first + 1)..];
+            int second = numbers.IndexOf('\x1F');
+            var kind = Kind(name, kinds);
+            up.Add(new(kind, long.Parse(numbers[..second], System.Globalization.CultureInfo.InvariantCulture)));
+            down.Add(new(kind, long.Parse(numbers[(second + 1)..], System.Globalization.CultureInfo.InvariantCulture)));
         }
+        return (PayloadBytes.From(up), PayloadBytes.From(down));
+    }
+
+    private static PayloadKind Kind(ReadOnlySpan<char> name, List<PayloadKind> kinds)
+    {
+        foreach (var k in kinds)
+        {
+            if (name.SequenceEqual(k.Name))
+            {
+                return k;
+            }
+        }
+        var kind = new PayloadKind(name.ToString());
+        kinds.Add(kind);
+        return kind;
     }
 
     private static bool IsNull(sqlite3_stmt s, int i) => sqlite3_column_type(s, i) == SQLITE_NULL;

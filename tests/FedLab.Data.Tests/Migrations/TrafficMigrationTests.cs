@@ -76,6 +76,8 @@ public sealed class TrafficMigrationTests
                 using var columns = connection.CreateCommand();
                 columns.CommandText = "SELECT COUNT(*) FROM pragma_table_info('Rounds') WHERE name LIKE 'Up%' OR name LIKE 'Down%'";
                 Assert.Equal(0L, (long)columns.ExecuteScalar()!);
+                columns.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('RoundTraffic', 'ClientRoundTraffic') AND sql LIKE '%WITHOUT ROWID%'";
+                Assert.Equal(2L, (long)columns.ExecuteScalar()!);
                 connection.Close();
             }
         }
