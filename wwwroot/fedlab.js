@@ -23,8 +23,9 @@ window.fedlab = (() => {
     return `rgb(${Math.round(a[0] + (b[0] - a[0]) * f)},${Math.round(a[1] + (b[1] - a[1]) * f)},${Math.round(a[2] + (b[2] - a[2]) * f)})`;
   };
 
+  const failedColour = "#d32f2f";
   const heatmap = {
-    // rows: [{ round, values: [loss or null per client] }]; clients: column count.
+    // rows: [{ round, values: [loss or null per client], failed?: ["kind: reason" or null per client] }]; clients: column count.
     draw(id, clients, rows, dark, yTitle) {
       const el = document.getElementById(id);
       if (!el) { return; }
@@ -84,6 +85,14 @@ window.fedlab = (() => {
           ctx.fillStyle = colour((v - min) / (max - min));
           ctx.fillRect(g.left + c * cw, y, Math.ceil(cw), Math.ceil(ch));
         });
+        // A client that failed in this round (or bucket): a red cell with a cross, whatever its loss.
+        (r.failed || []).forEach((f, c) => {
+          if (f === null || f === undefined) { return; }
+          const x = g.left + c * cw;
+          ctx.fillStyle = failedColour; ctx.fillRect(x, y, Math.ceil(cw), Math.ceil(ch));
+          ctx.strokeStyle = h.dark ? "#1e1e2d" : "#ffffff"; ctx.lineWidth = 1;
+          ctx.beginPath(); ctx.moveTo(x + 1, y + 1); ctx.lineTo(x + cw - 1, y + ch - 1); ctx.moveTo(x + cw - 1, y + 1); ctx.lineTo(x + 1, y + ch - 1); ctx.stroke();
+        });
       });
       ctx.fillStyle = text; ctx.font = "12px Roboto, Helvetica, Arial, sans-serif";
       ctx.textAlign = "center"; ctx.textBaseline = "top";
@@ -105,8 +114,9 @@ window.fedlab = (() => {
       const x = e.clientX - rect.left - g.left, y = g.top + g.plotH - (e.clientY - rect.top);
       const c = Math.floor(x / (g.plotW / Math.max(1, g.clients))), i = Math.floor(y / (g.plotH / Math.max(1, g.rows)));
       if (c < 0 || c >= g.clients || i < 0 || i >= g.rows) { h.tip.style.display = "none"; return; }
-      const v = h.rows[i].values[c];
-      h.tip.textContent = `client ${c}, round ${h.rows[i].round}: ${v === null || v === undefined ? "not sampled" : "train loss " + v.toFixed(4)}`;
+      const v = h.rows[i].values[c], f = h.rows[i].failed ? h.rows[i].failed[c] : null;
+      const loss = v === null || v === undefined ? null : "train loss " + v.toFixed(4);
+      h.tip.textContent = `client ${c}, round ${h.rows[i].round}: ${f !== null && f !== undefined ? "failed: " + f + (loss ? "; " + loss : "") : loss || "not sampled"}`;
       h.tip.style.display = "block"; h.tip.style.left = (e.clientX - rect.left + 12) + "px"; h.tip.style.top = (e.clientY - rect.top + 12) + "px";
     },
   };

@@ -1,6 +1,10 @@
 namespace FedLab.Data;
 
-/// <summary>One client's work in one round, as stored.</summary>
+/// <summary>
+/// One client's work in one round, as stored. A client that produced no result has <see cref="Status"/> set to its
+/// failure kind ("error", "deadline", "dropout", ...) and <see cref="Reason"/>; its loss is NaN and its bytes are
+/// those exchanged before it failed.
+/// </summary>
 public sealed record ClientRoundRow
 {
     public required int Round { get; init; }
@@ -16,4 +20,8 @@ public sealed record ClientRoundRow
     public required double Seconds { get; init; }
     /// <summary>The client's own model's test accuracy, where the framework keeps one (KD).</summary>
     public double? Accuracy { get; init; }
+    /// <summary><see cref="ClientRoundStatus.Ok"/> or the failure kind.</summary>
+    public string Status { get; init; } = ClientRoundStatus.Ok;
+    public string? Reason { get; init; }
+    public bool Failed => ClientRoundStatus.IsFailure(Status);
 }

@@ -1,3 +1,4 @@
+using FedLab.Data.Queries;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -9,7 +10,7 @@ public static class DataServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the context factory for the SQLite file at <paramref name="databasePath"/> (WAL, set by
-    /// <see cref="DatabaseInitializer"/>), <see cref="RunStore"/>, <see cref="RunRecorderFactory"/> and
+    /// <see cref="DatabaseInitializer"/>), <see cref="RunStore"/>, <see cref="RunPageQueries"/>, <see cref="RunRecorderFactory"/> and
     /// <see cref="RunLauncher"/> (singletons). Checkpoints go to <paramref name="checkpointDirectory"/>.
     /// </summary>
     public static IServiceCollection AddFedLabData(this IServiceCollection services, string databasePath, string checkpointDirectory)
@@ -20,10 +21,11 @@ public static class DataServiceCollectionExtensions
         services.AddDbContextFactory<FedLabDbContext>(o => o.UseSqlite(options.ConnectionString));
         services.TryAddSingleton(sp => new RunStore(
             sp.GetRequiredService<IDbContextFactory<FedLabDbContext>>(), sp.GetRequiredService<FedLabDataOptions>(), sp.GetService<TimeProvider>()));
+        services.TryAddSingleton(sp => new RunPageQueries(sp.GetRequiredService<IDbContextFactory<FedLabDbContext>>(), sp.GetRequiredService<RunStore>()));
         services.TryAddSingleton(sp => new RunRecorderFactory(
             sp.GetRequiredService<IDbContextFactory<FedLabDbContext>>(), sp.GetService<ILoggerFactory>(), sp.GetService<TimeProvider>()));
         services.TryAddSingleton(sp => new RunLauncher(
-            sp.GetRequiredService<RunStore>(), sp.GetRequiredService<RunRecorderFactory>(), sp.GetRequiredService<FedLabDataOptions>()));
+            sp.GetRequiredService<RunStore>(), sp.GetRequiredService<RunRecorderFactory>(), sp.GetRequiredService<FedLabDataOptions>(), sp.GetService<TimeProvider>()));
         return services;
     }
 }

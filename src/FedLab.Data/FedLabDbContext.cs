@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace FedLab.Data;
 
 /// <summary>
-/// The FedLab database: experiments, runs, rounds, client rounds and partitions (one
+/// The FedLab database: experiments, runs, rounds, client rounds, their traffic by payload kind and partitions (one
 /// IEntityTypeConfiguration per entity in Configurations/). After changing the model, add a migration
 /// from the repository root with:
 /// <code>dotnet tool restore &amp;&amp; dotnet ef migrations add &lt;Name&gt; --project src/FedLab.Data --startup-project src/FedLab.Data --output-dir Migrations</code>
@@ -18,6 +18,8 @@ public sealed class FedLabDbContext(DbContextOptions<FedLabDbContext> options) :
     public DbSet<RoundEntity> Rounds => Set<RoundEntity>();
     public DbSet<ClientRoundEntity> ClientRounds => Set<ClientRoundEntity>();
     public DbSet<PartitionEntity> Partitions => Set<PartitionEntity>();
+    public DbSet<RoundTrafficEntity> RoundTraffic => Set<RoundTrafficEntity>();
+    public DbSet<ClientRoundTrafficEntity> ClientRoundTraffic => Set<ClientRoundTrafficEntity>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(FedLabDbContext).Assembly);

@@ -4,11 +4,12 @@ using FedLab.Engine.Runs;
 namespace FedLab.Data;
 
 /// <summary>
-/// Executes a stored run with its recorder (checkpointing after every round), and resumes a stopped run from its
-/// last recorded round into the same run id. The CLI (<c>run</c>, <c>resume</c>) and the tests use this one
-/// code path; the dashboard can too. Each execution runs on its own dedicated thread.
+/// Executes a stored run with its recorder first in the sink (checkpointing after every round), and resumes a stopped
+/// run from its last recorded round into the same run id. The one way runs start: the CLI (<c>run</c>, <c>resume</c>),
+/// the dashboard's queue (<see cref="ExecuteQueuedAsync"/>) and the tests. Each execution runs on its own dedicated
+/// thread; a run the engine refuses before it starts is marked Failed here.
 /// </summary>
-public sealed class RunLauncher(RunStore store, RunRecorderFactory recorders, FedLabDataOptions options)
+public sealed class RunLauncher(RunStore store, RunRecorderFactory recorders, FedLabDataOptions options, TimeProvider? time = null)
 {
     /// <summary>
     /// Executes a run created with <see cref="RunStore.CreateRunAsync"/>. If the engine rejects the spec before
@@ -33,6 +34,30 @@ public sealed class RunLauncher(RunStore store, RunRecorderFactory recorders, Fe
             throw;
         }
     }
+
+    /// <summary>
+    /// Executes a run the dashboard's queue holds in status Queued: a new run starts; a run queued again to resume
+    /// continues from the checkpoint after its last recorded round (from the start if it has none). If the run
+    /// cannot start (its stored spec no longer parses, the engine rejects it, a dataset or checkpoint file is bad),
+    /// it is marked Failed with the message and the exception is rethrown.
+    /// </summary>
+    public async Task<RecordedRun> ExecuteQueuedAsync(Guid runId, EngineOptions engine, IRunEventSink? observer, CancellationToken ct)
+    {
+        try
+        {
+            var spec = await store.GetSpecAsync(runId, ct);
+            var checkpoint = await store.GetCheckpointPathAsync(runId, ct);
+            return await StartAsync(runId, spec, engine, observer, checkpoint is not null && File.Exists(checkpoint) ? checkpoint : null, ct);
+        }
+        catch (Exception ex) when (ex is RunSpecException or IOException or InvalidDataException)
+        {
+            await store.SetStatusAsync(runId, RunStatus.Failed, FailureMessage(ex), CancellationToken.None);
+            throw;
+        }
+    }
+
+    /// <summary>What a run that could not start says: a spec's errors one after the other, or the file problem.</summary>
+    public static string FailureMessage(Exception ex) => ex is RunSpecException spec ? string.Join("; ", spec.Errors) : ex.Message;
 
     /// <summary>Checks that a run can continue; throws <see cref="ResumeRefusedException"/> saying why not.</summary>
     public async Task<ResumePlan> PlanResumeAsync(Guid runId, CancellationToken ct)
@@ -105,7 +130,7 @@ public sealed class RunLauncher(RunStore store, RunRecorderFactory recorders, Fe
         var recorder = recorders.Create(runId);
         IRunEventSink sink = observer is null ? recorder : new RunEventFanOut([recorder, observer]);
         var runOptions = new RunOptions { CheckpointDirectory = options.CheckpointDirectory, ResumeFrom = resumeFrom };
-        var result = await new RunExecutor(engine).StartOnDedicatedThread(runId, spec, sink, ct, runOptions);
+        var result = await new RunExecutor(engine, time).StartOnDedicatedThread(runId, spec, sink, ct, runOptions);
         return new RecordedRun(result, recorder.FailedWrites, recorder.LastError);
     }
 }

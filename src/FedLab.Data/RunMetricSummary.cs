@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using FedLab.Engine.Runs;
 
 namespace FedLab.Data;
@@ -11,6 +12,7 @@ public sealed record RunMetricSummary
     public required Guid RunId { get; init; }
     public required string Name { get; init; }
     public required string Framework { get; init; }
+    [JsonConverter(typeof(RunStatusJsonConverter))]
     public required RunStatus Status { get; init; }
     public required int RoundsDone { get; init; }
     public required int TotalRounds { get; init; }

@@ -16,8 +16,9 @@ namespace FedLab.Data;
 /// <item>RunStarted: the facts (device, engine version, parameter counts, partition histograms, class names),
 /// status Running, started time, and this process as owner. On a resume it drops rows from the resumed round
 /// on (left by the attempt that died; they are recorded again).</item>
-/// <item>ClientRoundFinished: buffered until its round's RoundFinished.</item>
-/// <item>RoundFinished: the round, its client rounds and the run's progress (last round, checkpoint, best and
+/// <item>ClientRoundFinished and ClientRoundFailed: buffered until their round's RoundFinished; a failure is a
+/// client-round row whose status is the failure kind, with its reason and the bytes exchanged before it.</item>
+/// <item>RoundFinished: the round, its traffic by payload kind, its client rounds (and theirs) and the run's progress (last round, checkpoint, best and
 /// final accuracy, totals) in ONE transaction. The engine's checkpoint file is first renamed to a per-round
 /// name, and the previous one deleted only after the commit, so the checkpoint the run row names always
 /// holds exactly the state after the run's last recorded round, whenever the process dies.</item>
@@ -31,6 +32,7 @@ public sealed class RunRecorder : IRunEventSink
     private readonly ILogger<RunRecorder> _logger;
     private readonly TimeProvider _time;
     private readonly List<ClientRoundMetrics> _pending = [];
+    private readonly List<ClientFailure> _pendingFailures = [];
     private long? _runKey;
     private string? _checkpointOnDisk;
 
@@ -60,25 +62,28 @@ public sealed class RunRecorder : IRunEventSink
             switch (runEvent)
             {
                 case RunStarted started:
-                    _pending.Clear();
+                    ClearPending();
                     Started(started);
                     break;
                 case ClientRoundFinished client:
                     _pending.Add(client.Metrics);
                     break;
+                case ClientRoundFailed failed:
+                    _pendingFailures.Add(failed.Failure);
+                    break;
                 case RoundFinished round:
                     RoundDone(round);
                     break;
                 case RunFinished finished:
-                    _pending.Clear();
+                    ClearPending();
                     Ended(RunStatus.Finished, null, finished.Timestamp);
                     break;
                 case RunFailed failed:
-                    _pending.Clear();
+                    ClearPending();
                     Ended(RunStatus.Failed, failed.Error, failed.Timestamp);
                     break;
                 case RunCancelled cancelled:
-                    _pending.Clear(); // a round cut short is not recorded; a resume runs it again
+                    ClearPending(); // a round cut short is not recorded; a resume runs it again
                     Ended(RunStatus.Cancelled, null, cancelled.Timestamp);
                     break;
             }
@@ -104,7 +109,9 @@ public sealed class RunRecorder : IRunEventSink
             db.Runs.Add(run);
             db.SaveChanges();
         }
+        db.ClientRoundTraffic.Where(c => c.RunKey == run.Key && c.Round >= e.FirstRound).ExecuteDelete();
         db.ClientRounds.Where(c => c.RunKey == run.Key && c.Round >= e.FirstRound).ExecuteDelete();
+        db.RoundTraffic.Where(r => r.RunKey == run.Key && r.Round >= e.FirstRound).ExecuteDelete();
         db.Rounds.Where(r => r.RunKey == run.Key && r.Round >= e.FirstRound).ExecuteDelete();
         db.Partitions.Where(p => p.RunKey == run.Key).ExecuteDelete();
         var histograms = e.Info.ClientLabelHistograms;
@@ -151,7 +158,7 @@ public sealed class RunRecorder : IRunEventSink
     private void RoundDone(RoundFinished e)
     {
         int round = e.Metrics.Round;
-        var clients = TakeClientRounds(round);
+        var (clients, failures) = TakeClientRounds(round);
         long key = _runKey ?? LookUpKey();
         string? checkpoint = e.CheckpointPath is null ? null : KeepPerRound(e.CheckpointPath, round);
 
@@ -160,7 +167,7 @@ public sealed class RunRecorder : IRunEventSink
             db.Database.OpenConnection();
             var connection = (SqliteConnection)db.Database.GetDbConnection();
             using var tx = connection.BeginTransaction();
-            RoundWriter.Write(connection, tx, key, e.Metrics, clients, e.TotalRounds, checkpoint, e.Timestamp.UtcDateTime);
+            RoundWriter.Write(connection, tx, key, e.Metrics, clients, e.TotalRounds, checkpoint, e.Timestamp.UtcDateTime, failures);
             tx.Commit();
         }
 
@@ -175,25 +182,46 @@ public sealed class RunRecorder : IRunEventSink
         }
     }
 
-    private List<ClientRoundMetrics> TakeClientRounds(int round)
+    private (List<ClientRoundMetrics> Clients, List<ClientFailure> Failures) TakeClientRounds(int round)
     {
-        // One row per (round, client), the table's key: a client reported twice keeps its last report rather
-        // than failing the whole round's transaction.
+        // One row per (round, client), the table's key: a client reported twice keeps its last report (a result
+        // or a failure) rather than failing the whole round's transaction.
         var rows = new Dictionary<(int Round, int Client), ClientRoundMetrics>();
+        var failed = new Dictionary<(int Round, int Client), ClientFailure>();
         foreach (var c in _pending)
         {
-            if (c.Round != round)
-            {
-                _logger.LogWarning("run {RunId}: client {Client} reported round {ClientRound} inside round {Round}; recorded under its own round", RunId, c.ClientId, c.Round, round);
-            }
+            Check(c.Round, c.ClientId, round);
             if (!rows.TryAdd((c.Round, c.ClientId), c))
             {
                 _logger.LogWarning("run {RunId}: client {Client} reported round {Round} twice; keeping the last report", RunId, c.ClientId, c.Round);
                 rows[(c.Round, c.ClientId)] = c;
             }
         }
+        foreach (var f in _pendingFailures)
+        {
+            Check(f.Round, f.ClientId, round);
+            if (rows.Remove((f.Round, f.ClientId)) | failed.ContainsKey((f.Round, f.ClientId)))
+            {
+                _logger.LogWarning("run {RunId}: client {Client} reported round {Round} twice; keeping the failure", RunId, f.ClientId, f.Round);
+            }
+            failed[(f.Round, f.ClientId)] = f;
+        }
+        ClearPending();
+        return ([.. rows.Values], [.. failed.Values]);
+    }
+
+    private void Check(int clientRound, int client, int round)
+    {
+        if (clientRound != round)
+        {
+            _logger.LogWarning("run {RunId}: client {Client} reported round {ClientRound} inside round {Round}; recorded under its own round", RunId, client, clientRound, round);
+        }
+    }
+
+    private void ClearPending()
+    {
         _pending.Clear();
-        return [.. rows.Values];
+        _pendingFailures.Clear();
     }
 
     /// <summary>Renames the engine's checkpoint to a name only this round uses (the engine overwrites its own name next round).</summary>

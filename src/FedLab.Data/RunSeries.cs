@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using FedLab.Engine.Runs;
 
 namespace FedLab.Data;
@@ -12,6 +13,7 @@ public sealed record RunSeries
     public required Guid RunId { get; init; }
     public required string Name { get; init; }
     public required string Framework { get; init; }
+    [JsonConverter(typeof(RunStatusJsonConverter))]
     public required RunStatus Status { get; init; }
     public required IReadOnlyList<int> Rounds { get; init; }
     public required IReadOnlyList<double> Accuracy { get; init; }

@@ -146,7 +146,9 @@ public sealed class RunStore(IDbContextFactory<FedLabDbContext> contexts, FedLab
         }
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
+            await db.ClientRoundTraffic.Where(c => c.RunKey == run.Key).ExecuteDeleteAsync(ct);
             await db.ClientRounds.Where(c => c.RunKey == run.Key).ExecuteDeleteAsync(ct);
+            await db.RoundTraffic.Where(r => r.RunKey == run.Key).ExecuteDeleteAsync(ct);
             await db.Rounds.Where(r => r.RunKey == run.Key).ExecuteDeleteAsync(ct);
             await db.Partitions.Where(p => p.RunKey == run.Key).ExecuteDeleteAsync(ct);
             await db.Runs.Where(r => r.Key == run.Key).ExecuteDeleteAsync(ct);

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using FedLab.Engine.Runs;
 
 namespace FedLab.Data;
@@ -18,6 +19,7 @@ public sealed record RunSummaryRow
     public double? Alpha { get; init; }
     public required int Seed { get; init; }
     public required string Device { get; init; }
+    [JsonConverter(typeof(RunStatusJsonConverter))]
     public required RunStatus Status { get; init; }
     public string? Error { get; init; }
     /// <summary>Last training round on disk (0 when only the evaluation before training, or nothing, is).</summary>

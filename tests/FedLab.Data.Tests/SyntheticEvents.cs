@@ -20,6 +20,13 @@ internal static class SyntheticEvents
         new Dictionary<PayloadKind, long> { [PayloadKind.Parameters] = up - 10, [PayloadKind.Labels] = 10 },
         1e9 * (client + 1), 0.25, accuracy);
 
+    /// <summary>A client that produced no result: it had downloaded the global state, then failed.</summary>
+    public static ClientFailure Failure(int round, int client, string kind = ClientFailureKinds.Deadline, string reason = "missed the round's 30 s deadline", long down = 2000) => new(
+        round, client, kind, reason,
+        new Dictionary<PayloadKind, long> { [PayloadKind.Parameters] = down },
+        new Dictionary<PayloadKind, long>(),
+        0.75);
+
     public static RoundMetrics Round(int round, double accuracy, IReadOnlyList<ClientRoundMetrics> clients, double loss = 0.4)
     {
         var up = new Dictionary<PayloadKind, long>();

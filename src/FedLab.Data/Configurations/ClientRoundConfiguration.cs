@@ -11,5 +11,7 @@ internal sealed class ClientRoundConfiguration : IEntityTypeConfiguration<Client
         builder.ToTable("ClientRounds");
         builder.HasKey(c => new { c.RunKey, c.Round, c.ClientId });
         builder.HasOne<RunEntity>().WithMany().HasForeignKey(c => c.RunKey).HasPrincipalKey(r => r.Key).OnDelete(DeleteBehavior.Cascade);
+        builder.Property(c => c.Status).HasMaxLength(40).HasDefaultValue(ClientRoundStatus.Ok);
+        builder.Property(c => c.Reason).HasMaxLength(2000);
     }
 }

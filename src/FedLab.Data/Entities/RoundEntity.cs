@@ -13,18 +13,9 @@ public sealed class RoundEntity
     public double? Loss { get; set; }
     public int EvalExamples { get; set; }
     public int Clients { get; set; }
+    /// <summary>Totals over the kinds in <see cref="RoundTrafficEntity"/> (the run list and progress sums read these).</summary>
     public long BytesUp { get; set; }
     public long BytesDown { get; set; }
-    public long UpParameters { get; set; }
-    public long UpLogits { get; set; }
-    public long UpActivations { get; set; }
-    public long UpActivationGradients { get; set; }
-    public long UpLabels { get; set; }
-    public long DownParameters { get; set; }
-    public long DownLogits { get; set; }
-    public long DownActivations { get; set; }
-    public long DownActivationGradients { get; set; }
-    public long DownLabels { get; set; }
     public double ClientFlops { get; set; }
     public double ClientSeconds { get; set; }
     public double ServerSeconds { get; set; }

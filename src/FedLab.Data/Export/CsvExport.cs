@@ -3,16 +3,22 @@ using System.Text;
 
 namespace FedLab.Data.Export;
 
-/// <summary>One CSV row per run and round (RFC 4180 quoting, invariant culture, NaN written as NaN).</summary>
+/// <summary>
+/// One CSV row per run and round (RFC 4180 quoting, invariant culture, NaN written as NaN). Traffic by payload kind
+/// is a pair of columns per kind present in any exported round (<c>up_parameters_bytes</c>,
+/// <c>down_activation_gradients_bytes</c>, ...), in display order, so a new kind is a new column.
+/// </summary>
 internal static class CsvExport
 {
-    private static readonly string[] Header =
+    private static readonly string[] Head =
     [
         "run_id", "run_name", "experiment", "framework", "model", "dataset", "partition", "clients", "alpha", "seed", "status",
         "round", "accuracy", "macro_f1", "loss", "train_loss", "client_accuracy_mean", "client_accuracy_std", "eval_examples",
         "clients_in_round", "bytes_up", "bytes_down",
-        "up_parameters", "up_logits", "up_activations", "up_activation_gradients", "up_labels",
-        "down_parameters", "down_logits", "down_activations", "down_activation_gradients", "down_labels",
+    ];
+
+    private static readonly string[] Tail =
+    [
         "client_flops", "client_seconds", "server_seconds", "eval_seconds", "wall_seconds",
         "cumulative_mb_up", "cumulative_mb_down", "cumulative_client_tflops", "finished_at",
     ];
@@ -20,8 +26,10 @@ internal static class CsvExport
     public static async Task WriteAsync(IReadOnlyList<RunDetail> runs, Stream output, CancellationToken ct)
     {
         await using var writer = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 65536, leaveOpen: true) { NewLine = "\n" };
-        await writer.WriteLineAsync(string.Join(',', Header));
-        var line = new List<string>(Header.Length);
+        var kinds = PayloadBytes.DisplayOrder(runs.SelectMany(r => r.Rounds).SelectMany(r => r.Up.Kinds.Concat(r.Down.Kinds)));
+        string[] header = [.. Head, .. kinds.Select(k => $"up_{Snake(k.Name)}_bytes"), .. kinds.Select(k => $"down_{Snake(k.Name)}_bytes"), .. Tail];
+        await writer.WriteLineAsync(string.Join(',', header));
+        var line = new List<string>(header.Length);
         foreach (var run in runs)
         {
             var s = run.Summary;
@@ -35,11 +43,10 @@ internal static class CsvExport
                 line.Clear();
                 line.AddRange([
                     s.Id.ToString("D"), Quote(s.Name), Quote(s.ExperimentName ?? ""), s.Framework, Quote(s.Model), Quote(s.Dataset), s.PartitionKind,
-                    I(s.Clients), s.Alpha is double a ? D(a) : "", I(s.Seed), s.Status.ToString(),
+                    I(s.Clients), s.Alpha is double a ? D(a) : "", I(s.Seed), RunStatusNames.Name(s.Status),
                     I(r.Round), D(r.Accuracy), D(r.MacroF1), D(r.Loss), N(r.TrainLoss), N(r.ClientAccuracyMean), N(r.ClientAccuracyStd), I(r.EvalExamples),
                     I(r.Clients), L(r.BytesUp), L(r.BytesDown),
-                    L(r.Up.Parameters), L(r.Up.Logits), L(r.Up.Activations), L(r.Up.ActivationGradients), L(r.Up.Labels),
-                    L(r.Down.Parameters), L(r.Down.Logits), L(r.Down.Activations), L(r.Down.ActivationGradients), L(r.Down.Labels),
+                    .. kinds.Select(k => L(r.Up[k])), .. kinds.Select(k => L(r.Down[k])),
                     D(r.ClientFlops), D(r.ClientSeconds), D(r.ServerSeconds), D(r.EvalSeconds), D(r.WallSeconds),
                     D(up / 1e6), D(down / 1e6), D(flops / 1e12), r.FinishedAt.ToString("O", CultureInfo.InvariantCulture),
                 ]);
@@ -47,6 +54,28 @@ internal static class CsvExport
             }
         }
         await writer.FlushAsync(ct);
+    }
+
+    /// <summary>"activationGradients" to "activation_gradients"; anything but letters and digits becomes "_".</summary>
+    internal static string Snake(string name)
+    {
+        var text = new StringBuilder(name.Length + 4);
+        foreach (char c in name)
+        {
+            if (char.IsUpper(c))
+            {
+                if (text.Length > 0 && text[^1] != '_')
+                {
+                    text.Append('_');
+                }
+                text.Append(char.ToLowerInvariant(c));
+            }
+            else
+            {
+                text.Append(char.IsAsciiLetterOrDigit(c) ? c : '_');
+            }
+        }
+        return text.ToString();
     }
 
     private static string I(int v) => v.ToString(CultureInfo.InvariantCulture);

@@ -6,7 +6,7 @@ namespace FedLab.Data.Export;
 
 /// <summary>
 /// <c>{ "exportedAt", "runs": [ { summary, spec (as stored), facts, classNames, partitions, rounds, clientRounds } ] }</c>;
-/// camelCase, enums as names, NaN as the string "NaN".
+/// camelCase, enums as names (run status as its lower-case name), traffic as kind name to bytes, NaN as the string "NaN".
 /// </summary>
 internal static class JsonExport
 {
@@ -15,7 +15,7 @@ internal static class JsonExport
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        Converters = { new JsonStringEnumConverter() },
+        Converters = { new RunStatusJsonConverter(), new JsonStringEnumConverter() },
     };
 
     public static async Task WriteAsync(IReadOnlyList<RunDetail> runs, DateTimeOffset exportedAt, Stream output, CancellationToken ct)

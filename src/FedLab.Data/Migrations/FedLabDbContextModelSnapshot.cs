@@ -37,29 +37,25 @@ namespace FedLab.Data.Migrations
                     b.Property<long>("BytesUp")
                         .HasColumnType("INTEGER");
 
-                    b.Property<long>("DownActivationGradients")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("DownActivations")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("DownLabels")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("DownLogits")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("DownParameters")
-                        .HasColumnType("INTEGER");
-
                     b.Property<int>("Examples")
                         .HasColumnType("INTEGER");
 
                     b.Property<double>("Flops")
                         .HasColumnType("REAL");
 
+                    b.Property<string>("Reason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.Property<double>("Seconds")
                         .HasColumnType("REAL");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("ok");
 
                     b.Property<int>("Steps")
                         .HasColumnType("INTEGER");
@@ -67,24 +63,35 @@ namespace FedLab.Data.Migrations
                     b.Property<double?>("TrainLoss")
                         .HasColumnType("REAL");
 
-                    b.Property<long>("UpActivationGradients")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("UpActivations")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("UpLabels")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("UpLogits")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("UpParameters")
-                        .HasColumnType("INTEGER");
-
                     b.HasKey("RunKey", "Round", "ClientId");
 
                     b.ToTable("ClientRounds", (string)null);
+                });
+
+            modelBuilder.Entity("FedLab.Data.Entities.ClientRoundTrafficEntity", b =>
+                {
+                    b.Property<long>("RunKey")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Round")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ClientId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("BytesDown")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("BytesUp")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("RunKey", "Round", "ClientId", "Kind");
+
+                    b.ToTable("ClientRoundTraffic", (string)null);
                 });
 
             modelBuilder.Entity("FedLab.Data.Entities.ExperimentEntity", b =>
@@ -164,21 +171,6 @@ namespace FedLab.Data.Migrations
                     b.Property<int>("Clients")
                         .HasColumnType("INTEGER");
 
-                    b.Property<long>("DownActivationGradients")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("DownActivations")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("DownLabels")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("DownLogits")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("DownParameters")
-                        .HasColumnType("INTEGER");
-
                     b.Property<int>("EvalExamples")
                         .HasColumnType("INTEGER");
 
@@ -200,27 +192,35 @@ namespace FedLab.Data.Migrations
                     b.Property<double?>("TrainLoss")
                         .HasColumnType("REAL");
 
-                    b.Property<long>("UpActivationGradients")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("UpActivations")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("UpLabels")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("UpLogits")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("UpParameters")
-                        .HasColumnType("INTEGER");
-
                     b.Property<double>("WallSeconds")
                         .HasColumnType("REAL");
 
                     b.HasKey("RunKey", "Round");
 
                     b.ToTable("Rounds", (string)null);
+                });
+
+            modelBuilder.Entity("FedLab.Data.Entities.RoundTrafficEntity", b =>
+                {
+                    b.Property<long>("RunKey")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Round")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("BytesDown")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("BytesUp")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("RunKey", "Round", "Kind");
+
+                    b.ToTable("RoundTraffic", (string)null);
                 });
 
             modelBuilder.Entity("FedLab.Data.Entities.RunEntity", b =>
@@ -409,6 +409,15 @@ namespace FedLab.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("FedLab.Data.Entities.ClientRoundTrafficEntity", b =>
+                {
+                    b.HasOne("FedLab.Data.Entities.RunEntity", null)
+                        .WithMany()
+                        .HasForeignKey("RunKey")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("FedLab.Data.Entities.PartitionEntity", b =>
                 {
                     b.HasOne("FedLab.Data.Entities.RunEntity", null)
@@ -419,6 +428,15 @@ namespace FedLab.Data.Migrations
                 });
 
             modelBuilder.Entity("FedLab.Data.Entities.RoundEntity", b =>
+                {
+                    b.HasOne("FedLab.Data.Entities.RunEntity", null)
+                        .WithMany()
+                        .HasForeignKey("RunKey")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("FedLab.Data.Entities.RoundTrafficEntity", b =>
                 {
                     b.HasOne("FedLab.Data.Entities.RunEntity", null)
                         .WithMany()

@@ -10,7 +10,7 @@ namespace FedLab.Data.Queries;
 /// </summary>
 public static class RowMapping
 {
-    public static RunStatus Status(string status) => Enum.TryParse<RunStatus>(status, out var s) ? s : RunStatus.Failed;
+    public static RunStatus Status(string status) => RunStatusNames.TryParse(status, out var s) ? s : RunStatus.Failed;
 
     public static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 
@@ -63,7 +63,7 @@ public static class RowMapping
     public static IReadOnlyList<string> ClassNames(string? json) =>
         json is null ? [] : JsonSerializer.Deserialize<string[]>(json) ?? [];
 
-    public static RoundRow Round(RoundEntity r) => new()
+    public static RoundRow Round(RoundEntity r, PayloadBytes up, PayloadBytes down) => new()
     {
         Round = r.Round,
         Accuracy = r.Accuracy ?? double.NaN,
@@ -73,8 +73,8 @@ public static class RowMapping
         Clients = r.Clients,
         BytesUp = r.BytesUp,
         BytesDown = r.BytesDown,
-        Up = new PayloadBytes(r.UpParameters, r.UpLogits, r.UpActivations, r.UpActivationGradients, r.UpLabels),
-        Down = new PayloadBytes(r.DownParameters, r.DownLogits, r.DownActivations, r.DownActivationGradients, r.DownLabels),
+        Up = up,
+        Down = down,
         ClientFlops = r.ClientFlops,
         ClientSeconds = r.ClientSeconds,
         ServerSeconds = r.ServerSeconds,
@@ -86,7 +86,7 @@ public static class RowMapping
         FinishedAt = Utc(r.FinishedAt),
     };
 
-    public static ClientRoundRow ClientRound(ClientRoundEntity c) => new()
+    public static ClientRoundRow ClientRound(ClientRoundEntity c, PayloadBytes up, PayloadBytes down) => new()
     {
         Round = c.Round,
         ClientId = c.ClientId,
@@ -95,12 +95,24 @@ public static class RowMapping
         TrainLoss = c.TrainLoss ?? double.NaN,
         BytesUp = c.BytesUp,
         BytesDown = c.BytesDown,
-        Up = new PayloadBytes(c.UpParameters, c.UpLogits, c.UpActivations, c.UpActivationGradients, c.UpLabels),
-        Down = new PayloadBytes(c.DownParameters, c.DownLogits, c.DownActivations, c.DownActivationGradients, c.DownLabels),
+        Up = up,
+        Down = down,
         Flops = c.Flops,
         Seconds = c.Seconds,
         Accuracy = c.Accuracy,
+        Status = c.Status,
+        Reason = c.Reason,
     };
+
+    /// <summary>Traffic rows (kind name, up, down) to the two directions' bytes.</summary>
+    public static (PayloadBytes Up, PayloadBytes Down) Traffic(IEnumerable<(string Kind, long Up, long Down)> rows)
+    {
+        var list = rows as IReadOnlyCollection<(string Kind, long Up, long Down)> ?? [.. rows];
+        return list.Count == 0
+            ? (PayloadBytes.Zero, PayloadBytes.Zero)
+            : (PayloadBytes.From(list.Select(t => new KeyValuePair<PayloadKind, long>(new PayloadKind(t.Kind), t.Up))),
+               PayloadBytes.From(list.Select(t => new KeyValuePair<PayloadKind, long>(new PayloadKind(t.Kind), t.Down))));
+    }
 
     public static ClientPartitionRow Partition(PartitionEntity p) =>
         new(p.ClientId, p.Examples, JsonSerializer.Deserialize<int[]>(p.LabelCountsJson) ?? []);

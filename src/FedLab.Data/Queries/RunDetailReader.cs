@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace FedLab.Data.Queries;
 
-/// <summary>One run with every round, client round and partition row.</summary>
+/// <summary>One run with every round, client round (with their traffic by payload kind) and partition row.</summary>
 internal static class RunDetailReader
 {
     public static async Task<RunDetail?> ReadAsync(FedLabDbContext db, Guid runId, CancellationToken ct)
@@ -20,6 +20,12 @@ internal static class RunDetailReader
         var rounds = await db.Rounds.AsNoTracking().Where(r => r.RunKey == run.Key).OrderBy(r => r.Round).ToListAsync(ct);
         var clients = await db.ClientRounds.AsNoTracking().Where(c => c.RunKey == run.Key)
             .OrderBy(c => c.Round).ThenBy(c => c.ClientId).ToListAsync(ct);
+        var roundTraffic = (await db.RoundTraffic.AsNoTracking().Where(t => t.RunKey == run.Key)
+                .Select(t => new { t.Round, t.Kind, t.BytesUp, t.BytesDown }).ToListAsync(ct))
+            .ToLookup(t => t.Round, t => (t.Kind, t.BytesUp, t.BytesDown));
+        var clientTraffic = (await db.ClientRoundTraffic.AsNoTracking().Where(t => t.RunKey == run.Key)
+                .Select(t => new { t.Round, t.ClientId, t.Kind, t.BytesUp, t.BytesDown }).ToListAsync(ct))
+            .ToLookup(t => (t.Round, t.ClientId), t => (t.Kind, t.BytesUp, t.BytesDown));
         var partitions = await db.Partitions.AsNoTracking().Where(p => p.RunKey == run.Key).OrderBy(p => p.ClientId).ToListAsync(ct);
         RunSpec? spec;
         try
@@ -37,8 +43,16 @@ internal static class RunDetailReader
             SpecJson = run.SpecJson,
             Facts = RowMapping.Facts(run),
             ClassNames = RowMapping.ClassNames(run.ClassNamesJson),
-            Rounds = rounds.Select(RowMapping.Round).ToList(),
-            ClientRounds = clients.Select(RowMapping.ClientRound).ToList(),
+            Rounds = [.. rounds.Select(r =>
+            {
+                var (up, down) = RowMapping.Traffic(roundTraffic[r.Round]);
+                return RowMapping.Round(r, up, down);
+            })],
+            ClientRounds = [.. clients.Select(c =>
+            {
+                var (up, down) = RowMapping.Traffic(clientTraffic[(c.Round, c.ClientId)]);
+                return RowMapping.ClientRound(c, up, down);
+            })],
             Partitions = partitions.Select(RowMapping.Partition).ToList(),
             CheckpointPath = run.CheckpointPath,
             CheckpointRound = run.CheckpointRound,

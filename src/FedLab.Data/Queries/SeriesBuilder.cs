@@ -75,8 +75,8 @@ internal static class SeriesBuilder
             TrainLoss = MetricSummary.Of(trainRounds.Select(r => r.Round).ToArray(), trainRounds.Select(r => r.TrainLoss!.Value).ToArray(), higherIsBetter: false),
             BytesUp = rounds.Sum(r => r.BytesUp),
             BytesDown = rounds.Sum(r => r.BytesDown),
-            Up = Total(rounds.Select(r => r.Up)),
-            Down = Total(rounds.Select(r => r.Down)),
+            Up = PayloadBytes.Sum(rounds.Select(r => r.Up)),
+            Down = PayloadBytes.Sum(rounds.Select(r => r.Down)),
             ClientFlops = rounds.Sum(r => r.ClientFlops),
             ClientSeconds = rounds.Sum(r => r.ClientSeconds),
             Seconds = rounds.Sum(r => r.WallSeconds),
@@ -85,10 +85,11 @@ internal static class SeriesBuilder
         };
     }
 
+    /// <summary>One cumulative line per kind that carried bytes in any round, in display order; any kind name appears.</summary>
     private static IReadOnlyDictionary<PayloadKind, IReadOnlyList<double>> CumulativeByKind(IReadOnlyList<RoundPoint> rounds, Func<RoundPoint, PayloadBytes> pick)
     {
         var result = new Dictionary<PayloadKind, IReadOnlyList<double>>();
-        foreach (var kind in PayloadKind.WellKnown)
+        foreach (var kind in PayloadBytes.DisplayOrder(rounds.SelectMany(r => pick(r).Kinds)))
         {
             var values = new double[rounds.Count];
             double sum = 0;
@@ -97,14 +98,8 @@ internal static class SeriesBuilder
                 sum += pick(rounds[i])[kind];
                 values[i] = sum / 1e6;
             }
-            if (sum > 0)
-            {
-                result[kind] = values;
-            }
+            result[kind] = values;
         }
         return result;
     }
-
-    private static PayloadBytes Total(IEnumerable<PayloadBytes> parts) => parts.Aggregate(PayloadBytes.Zero, (a, b) => new PayloadBytes(
-        a.Parameters + b.Parameters, a.Logits + b.Logits, a.Activations + b.Activations, a.ActivationGradients + b.ActivationGradients, a.Labels + b.Labels));
 }

@@ -11,10 +11,11 @@ internal sealed record RunRounds(Guid Id, string Name, string Framework, RunStat
 
 /// <summary>
 /// Many runs' rounds in ONE statement: the runs LEFT JOIN their rounds through the rounds' primary key
-/// (RunKey, Round). Ordering by the run's Id (the order SQLite walks the IN list through IX_Runs_Id) and the
+/// (RunKey, Round); each round's traffic by payload kind comes along as one text column, read through
+/// RoundTraffic's key (joining the traffic rows instead would repeat every round once per kind). Ordering by the run's Id (the order SQLite walks the IN list through IX_Runs_Id) and the
 /// round (the key order) lets SQLite stream the rows without sorting them. Runs come back in the order asked
 /// for; unknown ids are left out; a run without rounds comes back with none.
-/// This is the comparison page's hot query (20 runs x 1000 rounds = 20,000 rows x 21 columns). It steps the
+/// This is the comparison page's hot query (20 runs x 1000 rounds = 20,000 rows x 20 columns). It steps the
 /// statement through SQLitePCL directly: Microsoft.Data.Sqlite's reader spends about 0.3 µs of checks per
 /// column read, which made this query several times slower than SQLite itself.
 /// </summary>
@@ -23,9 +24,9 @@ internal static class SeriesReader
     private const string Sql = """
         SELECT u.Key, u.Id, u.Name, u.Framework, u.Status, u.LastRound, u.TotalRounds,
                r.Round, r.Accuracy, r.MacroF1, r.Loss, r.BytesUp, r.BytesDown,
-               r.UpParameters, r.UpLogits, r.UpActivations, r.UpActivationGradients, r.UpLabels,
-               r.DownParameters, r.DownLogits, r.DownActivations, r.DownActivationGradients, r.DownLabels,
-               r.ClientFlops, r.ClientSeconds, r.WallSeconds, r.TrainLoss, r.ClientAccuracyMean, r.ClientAccuracyStd
+               r.ClientFlops, r.ClientSeconds, r.WallSeconds, r.TrainLoss, r.ClientAccuracyMean, r.ClientAccuracyStd,
+               (SELECT group_concat(t.Kind || char(31) || t.BytesUp || char(31) || t.BytesDown, char(30))
+                FROM RoundTraffic t WHERE t.RunKey = r.RunKey AND t.Round = r.Round)
         FROM Runs u LEFT JOIN Rounds r ON r.RunKey = u.Key
         WHERE u.Id IN (SELECT value FROM json_each(?1))
         ORDER BY u.Id, r.Round
@@ -44,7 +45,8 @@ internal static class SeriesReader
         await db.Database.OpenConnectionAsync(ct);
         try
         {
-            var byRun = Read(((SqliteConnection)db.Database.GetDbConnection()).Handle!, idsJson, ct);
+            var handle = ((SqliteConnection)db.Database.GetDbConnection()).Handle!;
+            var byRun = Read(handle, idsJson, ct);
             return ids.Where(byRun.ContainsKey).Select(id => byRun[id]).ToList();
         }
         finally
@@ -62,6 +64,7 @@ internal static class SeriesReader
             var byRun = new Dictionary<Guid, RunRounds>();
             long currentKey = long.MinValue; // rows arrive grouped by run
             List<RoundPoint>? rounds = null;
+            var kinds = new List<PayloadKind>();
             int rc;
             for (int row = 0; (rc = sqlite3_step(statement)) == SQLITE_ROW; row++)
             {
@@ -80,7 +83,8 @@ internal static class SeriesReader
                 }
                 if (!IsNull(statement, 7))
                 {
-                    rounds!.Add(ReadRound(statement));
+                    var (up, down) = IsNull(statement, 19) ? (PayloadBytes.Zero, PayloadBytes.Zero) : ParseTraffic(Text(statement, 19), kinds);
+                    rounds!.Add(ReadRound(statement, up, down));
                 }
             }
             if (rc != SQLITE_DONE)
@@ -91,21 +95,59 @@ internal static class SeriesReader
         }
     }
 
-    private static RoundPoint ReadRound(sqlite3_stmt s) => new(
+    private static RoundPoint ReadRound(sqlite3_stmt s, PayloadBytes up, PayloadBytes down) => new(
         sqlite3_column_int(s, 7),
         Real(s, 8),
         Real(s, 9),
         Real(s, 10),
         sqlite3_column_int64(s, 11),
         sqlite3_column_int64(s, 12),
-        new PayloadBytes(sqlite3_column_int64(s, 13), sqlite3_column_int64(s, 14), sqlite3_column_int64(s, 15), sqlite3_column_int64(s, 16), sqlite3_column_int64(s, 17)),
-        new PayloadBytes(sqlite3_column_int64(s, 18), sqlite3_column_int64(s, 19), sqlite3_column_int64(s, 20), sqlite3_column_int64(s, 21), sqlite3_column_int64(s, 22)),
-        sqlite3_column_double(s, 23),
-        sqlite3_column_double(s, 24),
-        sqlite3_column_double(s, 25),
-        Nullable(s, 26),
-        Nullable(s, 27),
-        Nullable(s, 28));
+        up,
+        down,
+        sqlite3_column_double(s, 13),
+        sqlite3_column_double(s, 14),
+        sqlite3_column_double(s, 15),
+        Nullable(s, 16),
+        Nullable(s, 17),
+        Nullable(s, 18));
+
+    /// <summary>
+    /// "kind\x1Fup\x1Fdown" per kind, joined by \x1E (ASCII unit and record separators, which no kind name uses), read
+    /// without splitting; <paramref name="kinds"/> keeps one <see cref="PayloadKind"/> per name seen in this read.
+    /// </summary>
+    private static (PayloadBytes Up, PayloadBytes Down) ParseTraffic(ReadOnlySpan<char> text, List<PayloadKind> kinds)
+    {
+        var up = new List<KeyValuePair<PayloadKind, long>>(2);
+        var down = new List<KeyValuePair<PayloadKind, long>>(2);
+        while (!text.IsEmpty)
+        {
+            int end = text.IndexOf('\x1E');
+            var record = end < 0 ? text : text[..end];
+            text = end < 0 ? [] : text[(end + 1)..];
+            int first = record.IndexOf('\x1F');
+            var name = record[..first];
+            var numbers = record[(first + 1)..];
+            int second = numbers.IndexOf('\x1F');
+            var kind = Kind(name, kinds);
+            up.Add(new(kind, long.Parse(numbers[..second], System.Globalization.CultureInfo.InvariantCulture)));
+            down.Add(new(kind, long.Parse(numbers[(second + 1)..], System.Globalization.CultureInfo.InvariantCulture)));
+        }
+        return (PayloadBytes.From(up), PayloadBytes.From(down));
+    }
+
+    private static PayloadKind Kind(ReadOnlySpan<char> name, List<PayloadKind> kinds)
+    {
+        foreach (var k in kinds)
+        {
+            if (name.SequenceEqual(k.Name))
+            {
+                return k;
+            }
+        }
+        var kind = new PayloadKind(name.ToString());
+        kinds.Add(kind);
+        return kind;
+    }
 
     private static bool IsNull(sqlite3_stmt s, int i) => sqlite3_column_type(s, i) == SQLITE_NULL;
 

@@ -5,24 +5,18 @@ using SQLitePCL;
 namespace FedLab.Data.Recording;
 
 /// <summary>
-/// The write path for rounds: one round row, its client-round rows through ONE prepared statement rebound per
-/// row, and the run's progress, all inside the caller's transaction. EF Core's change tracker costs tens of
+/// The write path for rounds: one round row and its traffic rows (one per payload kind), its client-round rows
+/// and their traffic rows through prepared statements rebound per row (failed clients are client-round rows too,
+/// with their failure kind as status), and the run's progress, all inside the caller's transaction. EF Core's change tracker costs tens of
 /// microseconds per row; a prepared SQLite statement costs a few. The recorder and the persistence benchmark
 /// both go through here. Inserts replace an existing row with the same key, so a round recorded again
 /// (round 0 after a resume from a round-0 checkpoint) never aborts the transaction.
 /// </summary>
 internal static class RoundWriter
 {
-    private static readonly string[] ByKindColumns =
-    [
-        "UpParameters", "UpLogits", "UpActivations", "UpActivationGradients", "UpLabels",
-        "DownParameters", "DownLogits", "DownActivations", "DownActivationGradients", "DownLabels",
-    ];
-
     private static readonly string[] RoundColumns =
     [
         "RunKey", "Round", "Accuracy", "MacroF1", "Loss", "EvalExamples", "Clients", "BytesUp", "BytesDown",
-        .. ByKindColumns,
         "ClientFlops", "ClientSeconds", "ServerSeconds", "EvalSeconds", "WallSeconds", "TrainLoss",
         "ClientAccuracyMean", "ClientAccuracyStd", "FinishedAt",
     ];
@@ -30,12 +24,22 @@ internal static class RoundWriter
     private static readonly string[] ClientColumns =
     [
         "RunKey", "Round", "ClientId", "Examples", "Steps", "TrainLoss", "BytesUp", "BytesDown",
-        .. ByKindColumns,
-        "Flops", "Seconds", "Accuracy",
+        "Flops", "Seconds", "Accuracy", "Status", "Reason",
     ];
+
+    private static readonly string[] RoundTrafficColumns = ["RunKey", "Round", "Kind", "BytesUp", "BytesDown"];
+    private static readonly string[] ClientTrafficColumns = ["RunKey", "Round", "ClientId", "Kind", "BytesUp", "BytesDown"];
 
     private static readonly string InsertRoundSql = InsertSql("Rounds", RoundColumns);
     private static readonly string InsertClientSql = InsertSql("ClientRounds", ClientColumns);
+    private static readonly string InsertRoundTrafficSql = InsertSql("RoundTraffic", RoundTrafficColumns);
+    private static readonly string InsertClientTrafficSql = InsertSql("ClientRoundTraffic", ClientTrafficColumns);
+
+    // A round recorded again replaces its traffic entirely: a kind the earlier attempt had and this one lacks must go.
+    private const string DeleteTrafficSql = """
+        DELETE FROM RoundTraffic WHERE RunKey = $key AND Round = $round;
+        DELETE FROM ClientRoundTraffic WHERE RunKey = $key AND Round = $round;
+        """;
 
     // Totals, best and final come from the stored rounds themselves, so they stay exact whatever was
     // recorded before (a resume, a round written twice).
@@ -57,14 +61,19 @@ internal static class RoundWriter
 
     /// <summary>Writes one finished round and everything the run row says about progress.</summary>
     public static void Write(SqliteConnection connection, SqliteTransaction transaction, long runKey, RoundMetrics round,
-        IReadOnlyList<ClientRoundMetrics> clients, int totalRounds, string? checkpointPath, DateTime finishedAt)
+        IReadOnlyList<ClientRoundMetrics> clients, int totalRounds, string? checkpointPath, DateTime finishedAt,
+        IReadOnlyList<ClientFailure>? failures = null)
     {
+        using (var delete = Command(connection, transaction, DeleteTrafficSql))
+        {
+            delete.Parameters.AddWithValue("$key", runKey);
+            delete.Parameters.AddWithValue("$round", round.Round);
+            delete.ExecuteNonQuery();
+        }
         using (var insert = Prepare(connection, transaction, InsertRoundSql, RoundColumns.Length))
         {
             var p = insert.Parameters;
             var g = round.Global;
-            var up = PayloadBytes.From(round.BytesUpByKind);
-            var down = PayloadBytes.From(round.BytesDownByKind);
             int i = 0;
             p[i++].Value = runKey;
             p[i++].Value = round.Round;
@@ -75,7 +84,6 @@ internal static class RoundWriter
             p[i++].Value = round.Clients;
             p[i++].Value = round.BytesUp;
             p[i++].Value = round.BytesDown;
-            i = BindByKind(p, i, up, down);
             p[i++].Value = Real(round.ClientFlops);
             p[i++].Value = Real(round.ClientSeconds);
             p[i++].Value = Real(round.ServerSeconds);
@@ -87,7 +95,16 @@ internal static class RoundWriter
             p[i++].Value = finishedAt;
             insert.ExecuteNonQuery();
         }
-        WriteClientRounds(connection, transaction, runKey, clients);
+        using (var traffic = Prepare(connection, transaction, InsertRoundTrafficSql, RoundTrafficColumns.Length))
+        {
+            foreach (var (kind, up, down) in Traffic(round.BytesUpByKind, round.BytesDownByKind))
+            {
+                var p = traffic.Parameters;
+                (p[0].Value, p[1].Value, p[2].Value, p[3].Value, p[4].Value) = (runKey, round.Round, kind, up, down);
+                traffic.ExecuteNonQuery();
+            }
+        }
+        WriteClientRounds(connection, transaction, runKey, clients, failures ?? []);
         if (checkpointPath is not null)
         {
             using var checkpoint = Command(connection, transaction, CheckpointSql);
@@ -110,9 +127,10 @@ internal static class RoundWriter
     /// cost about a microsecond. (Multi-row INSERTs through Microsoft.Data.Sqlite were measured slower still:
     /// binding by name grows with the square of the parameters per statement.)
     /// </summary>
-    public static void WriteClientRounds(SqliteConnection connection, SqliteTransaction transaction, long runKey, IReadOnlyList<ClientRoundMetrics> clients)
+    public static void WriteClientRounds(SqliteConnection connection, SqliteTransaction transaction, long runKey,
+        IReadOnlyList<ClientRoundMetrics> clients, IReadOnlyList<ClientFailure> failures)
     {
-        if (clients.Count == 0)
+        if (clients.Count == 0 && failures.Count == 0)
         {
             return;
         }
@@ -121,12 +139,12 @@ internal static class RoundWriter
             throw new InvalidOperationException("client rounds are written on an open connection inside its transaction");
         }
         Check(db, raw.sqlite3_prepare_v2(db, InsertClientSql, out sqlite3_stmt statement));
+        Check(db, raw.sqlite3_prepare_v2(db, InsertClientTrafficSql, out sqlite3_stmt traffic));
         using (statement)
+        using (traffic)
         {
             foreach (var c in clients)
             {
-                var up = PayloadBytes.From(c.BytesUpByKind);
-                var down = PayloadBytes.From(c.BytesDownByKind);
                 int i = 1;
                 Bind(db, statement, i++, runKey);
                 Bind(db, statement, i++, c.Round);
@@ -136,23 +154,84 @@ internal static class RoundWriter
                 Bind(db, statement, i++, c.TrainLoss);
                 Bind(db, statement, i++, c.BytesUp);
                 Bind(db, statement, i++, c.BytesDown);
-                foreach (var bytes in (ReadOnlySpan<long>)[up.Parameters, up.Logits, up.Activations, up.ActivationGradients, up.Labels,
-                    down.Parameters, down.Logits, down.Activations, down.ActivationGradients, down.Labels])
-                {
-                    Bind(db, statement, i++, bytes);
-                }
                 Bind(db, statement, i++, c.Flops);
                 Bind(db, statement, i++, c.Seconds);
-                Bind(db, statement, i, c.Accuracy);
-                int rc = raw.sqlite3_step(statement);
-                if (rc != raw.SQLITE_DONE)
-                {
-                    Check(db, rc);
-                }
-                Check(db, raw.sqlite3_reset(statement));
+                Bind(db, statement, i++, c.Accuracy);
+                Bind(db, statement, i++, ClientRoundStatus.Ok);
+                Bind(db, statement, i, (string?)null);
+                Step(db, statement);
+                WriteClientTraffic(db, traffic, runKey, c.Round, c.ClientId, c.BytesUpByKind, c.BytesDownByKind);
+            }
+            foreach (var f in failures)
+            {
+                int i = 1;
+                Bind(db, statement, i++, runKey);
+                Bind(db, statement, i++, f.Round);
+                Bind(db, statement, i++, f.ClientId);
+                Bind(db, statement, i++, 0L);
+                Bind(db, statement, i++, 0L);
+                Bind(db, statement, i++, (double?)null);
+                Bind(db, statement, i++, f.BytesUp);
+                Bind(db, statement, i++, f.BytesDown);
+                Bind(db, statement, i++, 0.0);
+                Bind(db, statement, i++, f.Seconds);
+                Bind(db, statement, i++, (double?)null);
+                Bind(db, statement, i++, string.IsNullOrWhiteSpace(f.Kind) ? ClientFailureKinds.Error : f.Kind);
+                Bind(db, statement, i, f.Reason);
+                Step(db, statement);
+                WriteClientTraffic(db, traffic, runKey, f.Round, f.ClientId, f.BytesUpByKind, f.BytesDownByKind);
             }
         }
     }
+
+    private static void WriteClientTraffic(sqlite3 db, sqlite3_stmt traffic, long runKey, int round, int clientId,
+        IReadOnlyDictionary<PayloadKind, long> upByKind, IReadOnlyDictionary<PayloadKind, long> downByKind)
+    {
+        foreach (var (kind, up, down) in Traffic(upByKind, downByKind))
+        {
+            Bind(db, traffic, 1, runKey);
+            Bind(db, traffic, 2, round);
+            Bind(db, traffic, 3, clientId);
+            Bind(db, traffic, 4, kind);
+            Bind(db, traffic, 5, up);
+            Bind(db, traffic, 6, down);
+            Step(db, traffic);
+        }
+    }
+
+    /// <summary>One (kind name, up, down) per kind that carried bytes in either direction.</summary>
+    private static IEnumerable<(string Kind, long Up, long Down)> Traffic(IReadOnlyDictionary<PayloadKind, long> up, IReadOnlyDictionary<PayloadKind, long> down)
+    {
+        foreach (var (kind, bytes) in up)
+        {
+            long d = down.GetValueOrDefault(kind);
+            if (bytes != 0 || d != 0)
+            {
+                yield return (kind.Name, bytes, d);
+            }
+        }
+        foreach (var (kind, bytes) in down)
+        {
+            if (bytes != 0 && !up.ContainsKey(kind))
+            {
+                yield return (kind.Name, 0, bytes);
+            }
+        }
+    }
+
+    private static void Step(sqlite3 db, sqlite3_stmt statement)
+    {
+        int rc = raw.sqlite3_step(statement);
+        if (rc != raw.SQLITE_DONE)
+        {
+            Check(db, rc);
+        }
+        Check(db, raw.sqlite3_reset(statement));
+    }
+
+    private static void Bind(sqlite3 db, sqlite3_stmt statement, int index, string? value) => Check(db, value is null
+        ? raw.sqlite3_bind_null(statement, index)
+        : raw.sqlite3_bind_text(statement, index, value));
 
     private static void Bind(sqlite3 db, sqlite3_stmt statement, int index, long value) => Check(db, raw.sqlite3_bind_int64(statement, index, value));
 
@@ -175,21 +254,6 @@ internal static class RoundWriter
         using var progress = Command(connection, transaction, ProgressSql);
         progress.Parameters.AddWithValue("$key", runKey);
         return progress.ExecuteNonQuery();
-    }
-
-    private static int BindByKind(SqliteParameterCollection p, int i, PayloadBytes up, PayloadBytes down)
-    {
-        p[i++].Value = up.Parameters;
-        p[i++].Value = up.Logits;
-        p[i++].Value = up.Activations;
-        p[i++].Value = up.ActivationGradients;
-        p[i++].Value = up.Labels;
-        p[i++].Value = down.Parameters;
-        p[i++].Value = down.Logits;
-        p[i++].Value = down.Activations;
-        p[i++].Value = down.ActivationGradients;
-        p[i++].Value = down.Labels;
-        return i;
     }
 
     // SQLite stores NaN as NULL; the readers turn NULL back into NaN (or null where the engine had null).

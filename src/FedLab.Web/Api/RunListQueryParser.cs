@@ -51,13 +51,13 @@ public static class RunListQueryParser
         };
         if (Text("status") is string status)
         {
-            if (Enum.TryParse<RunStatus>(status, ignoreCase: true, out var s) && Enum.IsDefined(s) && !int.TryParse(status, out _))
+            if (RunStatusNames.TryParse(status, out var s))
             {
                 query = query with { Status = s };
             }
             else
             {
-                errors.Add(new ApiError("status", $"unknown status '{status}'; use one of {string.Join(", ", Enum.GetNames<RunStatus>().Select(n => n.ToLowerInvariant()))}"));
+                errors.Add(new ApiError("status", $"unknown status '{status}'; use one of {string.Join(", ", RunStatusNames.All)}"));
             }
         }
         if (Text("experiment") is string experiment)

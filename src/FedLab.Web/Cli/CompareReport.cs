@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using FedLab.Data;
 using FedLab.Engine.Frameworks.FedLlm;
 using FedLab.Engine.Frameworks.KdFedLlm;
 using FedLab.Engine.Frameworks.SplitFedLlm;
@@ -25,7 +26,7 @@ internal static class CompareReport
         output.WriteLine(Inv($"{"run".PadRight(width)}  {"framework",-11}  {"variant".PadRight(variantWidth)}  {"best acc",8}  {"final acc",9}  {"MB up/cl",10}  {"MB down/cl",10}  {"TFLOP/cl",9}  {"client s/cl",11}  {"wall s",8}"));
         foreach (var r in rows)
         {
-            var status = r.Status == RunStatus.Finished ? "" : $"  ({r.Status.ToString().ToLowerInvariant()} after {r.CompletedRounds} rounds)";
+            var status = r.Status == RunStatus.Finished ? "" : $"  ({RunStatusNames.Name(r.Status)} after {r.CompletedRounds} rounds)";
             output.WriteLine(Inv($"{r.Label.PadRight(width)}  {r.Framework,-11}  {r.Variant.PadRight(variantWidth)}  {r.BestAccuracy,8:F4}  {r.FinalAccuracy,9:F4}  {r.MbUpPerClient,10:F3}  {r.MbDownPerClient,10:F3}  {r.ClientTflopsPerClient,9:F3}  {r.ClientSecondsPerClient,11:F1}  {r.WallSeconds,8:F1}{status}"));
         }
         output.WriteLine("per client (/cl) = totals over all rounds and client rounds / number of clients; KD consensus accuracy = mean of the clients' own models");
@@ -63,7 +64,7 @@ internal static class CompareReport
         {
             string[] fields =
             [
-                Quote(r.Label), r.Framework, Quote(r.Variant), r.Status.ToString().ToLowerInvariant(), N(r.CompletedRounds), N(r.Clients),
+                Quote(r.Label), r.Framework, Quote(r.Variant), RunStatusNames.Name(r.Status), N(r.CompletedRounds), N(r.Clients),
                 N(r.BestAccuracy), N(r.FinalAccuracy), r.FinalClientAccuracyMean is double m ? N(m) : "", r.FinalClientAccuracyStd is double s ? N(s) : "",
                 N(r.MbUpPerClient), N(r.MbDownPerClient), N(r.MbPerRoundPerClient), N(r.ClientTflopsPerClient), N(r.ClientSecondsPerClient), N(r.WallSeconds),
                 N(r.TrainableParameters),

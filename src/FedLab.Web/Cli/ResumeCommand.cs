@@ -27,14 +27,14 @@ internal static class ResumeCommand
         {
             var plan = await database.Launcher.PlanResumeAsync(runId, ct);
             output.WriteLine(plan.CheckpointPath is null
-                ? $"resuming run {runId} ({plan.Status.ToString().ToLowerInvariant()}, no round completed) from the start"
-                : $"resuming run {runId} ({plan.Status.ToString().ToLowerInvariant()}) after round {plan.CheckpointRound} of {plan.TotalRounds}");
+                ? $"resuming run {runId} ({RunStatusNames.Name(plan.Status)}, no round completed) from the start"
+                : $"resuming run {runId} ({RunStatusNames.Name(plan.Status)}) after round {plan.CheckpointRound} of {plan.TotalRounds}");
             var recorded = await database.Launcher.ResumeAsync(runId, engine, new ConsoleRoundPrinter(output), ct);
             // The printer only saw this execution's rounds; the database has the whole run.
             if (await database.Store.GetRunSummaryAsync(runId, CancellationToken.None) is { } run)
             {
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"run {runId}, all {run.RoundsDone} rounds: {run.Status.ToString().ToLowerInvariant()}, best acc {run.BestAccuracy:F4}, final acc {run.FinalAccuracy:F4}, {run.MbUp:F2} MB up, {run.MbDown:F2} MB down, {run.ClientTflops:F3} client TFLOP"));
+                    $"run {runId}, all {run.RoundsDone} rounds: {RunStatusNames.Name(run.Status)}, best acc {run.BestAccuracy:F4}, final acc {run.FinalAccuracy:F4}, {run.MbUp:F2} MB up, {run.MbDown:F2} MB down, {run.ClientTflops:F3} client TFLOP"));
             }
             return await RunCommand.FinishAsync(recorded, args.Get("out"), output, error);
         }

@@ -18,9 +18,9 @@ internal static class RunsCommand
         RunStatus? status = null;
         if (args.Get("status") is string s)
         {
-            if (!Enum.TryParse<RunStatus>(s, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || int.TryParse(s, out _))
+            if (!RunStatusNames.TryParse(s, out var parsed))
             {
-                error.WriteLine($"--status must be one of {string.Join(", ", Enum.GetNames<RunStatus>().Select(n => n.ToLowerInvariant()))}, got '{s}'");
+                error.WriteLine($"--status must be one of {string.Join(", ", RunStatusNames.All)}, got '{s}'");
                 return RunCommand.BadInput;
             }
             status = parsed;
@@ -42,7 +42,7 @@ internal static class RunsCommand
         foreach (var r in page.Items)
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{r.Id:D}  {r.CreatedAt.UtcDateTime:yyyy-MM-dd HH:mm}  {Fit(TerminalText.Safe(r.Name), 28),-28}  {r.Framework,-11}  {r.Status.ToString().ToLowerInvariant(),-11}  {$"{r.RoundsDone}/{r.TotalRounds}",9}  {Acc(r.BestAccuracy),8}  {Acc(r.FinalAccuracy),9}"));
+                $"{r.Id:D}  {r.CreatedAt.UtcDateTime:yyyy-MM-dd HH:mm}  {Fit(TerminalText.Safe(r.Name), 28),-28}  {r.Framework,-11}  {RunStatusNames.Name(r.Status),-11}  {$"{r.RoundsDone}/{r.TotalRounds}",9}  {Acc(r.BestAccuracy),8}  {Acc(r.FinalAccuracy),9}"));
         }
         if (page.Total > page.Items.Count)
         {

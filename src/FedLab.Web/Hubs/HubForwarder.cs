@@ -57,6 +57,8 @@ public sealed class HubForwarder(IHubContext<RunHub> hub, ILogger<HubForwarder> 
                 return group.SendAsync(HubMessageNames.RoundFinished, HubMessageMapper.Round(r), ct);
             case ClientRoundFinished c:
                 return group.SendAsync(HubMessageNames.ClientRoundFinished, HubMessageMapper.ClientRound(c), ct);
+            case ClientRoundFailed f:
+                return group.SendAsync(HubMessageNames.ClientRoundFailed, HubMessageMapper.ClientRoundFailed(f), ct);
             default:
                 if (HubMessageMapper.Status(runEvent) is RunStatusMessage status)
                 {

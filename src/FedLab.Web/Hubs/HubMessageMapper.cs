@@ -5,7 +5,10 @@ using FedLab.Web.Live;
 
 namespace FedLab.Web.Hubs;
 
-/// <summary>Engine events and stored rows to the hub's compact messages.</summary>
+/// <summary>
+/// Engine events and stored rows to the hub's compact messages. Bytes by kind are maps of kind name to bytes: any
+/// kind the engine reports appears, under its name.
+/// </summary>
 public static class HubMessageMapper
 {
     public static RoundMessage Round(RoundFinished e)
@@ -28,6 +31,13 @@ public static class HubMessageMapper
             Kinds(m.BytesUpByKind), Kinds(m.BytesDownByKind), m.Flops, m.Seconds, m.Accuracy);
     }
 
+    public static ClientRoundFailedMessage ClientRoundFailed(ClientRoundFailed e)
+    {
+        var f = e.Failure;
+        return new ClientRoundFailedMessage(e.RunId, f.Round, f.ClientId, e.Timestamp, f.Kind, f.Reason, f.BytesUp, f.BytesDown,
+            Kinds(f.BytesUpByKind), Kinds(f.BytesDownByKind), f.Seconds);
+    }
+
     /// <summary>The status message for an event that changes a run's status; null for the others.</summary>
     public static RunStatusMessage? Status(RunEvent e) => e switch
     {
@@ -39,7 +49,8 @@ public static class HubMessageMapper
         _ => null,
     };
 
-    public static string StatusName(RunStatus status) => status.ToString().ToLowerInvariant();
+    /// <summary>The status's name as every output writes it (<see cref="RunStatusNames"/>).</summary>
+    public static string StatusName(RunStatus status) => RunStatusNames.Name(status);
 
     public static string KindName(PayloadKind kind) => kind.Name;
 

@@ -5,6 +5,7 @@ public static class HubMessageNames
 {
     public const string RoundFinished = "RoundFinished";
     public const string ClientRoundFinished = "ClientRoundFinished";
+    public const string ClientRoundFailed = "ClientRoundFailed";
     public const string RunStatusChanged = "RunStatusChanged";
 
     /// <summary>The group that receives every run's status changes (join with JoinAll).</summary>

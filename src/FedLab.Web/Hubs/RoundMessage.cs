@@ -3,8 +3,8 @@ namespace FedLab.Web.Hubs;
 /// <summary>
 /// "RoundFinished": one round of a run, after aggregation and evaluation (round 0 = before training).
 /// Bytes are the lengths of the payloads the engine serialised, summed over the round's clients;
-/// the by-kind maps use the keys parameters, logits, activations, activationGradients, labels and list only
-/// kinds that carried bytes. <see cref="Timestamp"/> is when the engine finished the round.
+/// the by-kind maps are keyed by payload kind name (parameters, logits, activations, activationGradients, labels,
+/// or any other kind a framework sends) and list only kinds that carried bytes. <see cref="Timestamp"/> is when the engine finished the round.
 /// </summary>
 public sealed record RoundMessage(
     Guid RunId,

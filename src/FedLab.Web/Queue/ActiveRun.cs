@@ -20,7 +20,7 @@ internal sealed class ActiveRun(Guid runId, DateTimeOffset startedAt) : IDisposa
         _progress = runEvent switch
         {
             RunStarted s => p with { CompletedRounds = Math.Max(0, s.FirstRound - 1), TotalRounds = s.Spec.Training.Rounds, ClientsDoneInRound = 0 },
-            ClientRoundFinished => p with { ClientsDoneInRound = p.ClientsDoneInRound + 1 },
+            ClientRoundFinished or ClientRoundFailed => p with { ClientsDoneInRound = p.ClientsDoneInRound + 1 },
             RoundFinished r => p with { CompletedRounds = r.Metrics.Round, TotalRounds = r.TotalRounds, ClientsDoneInRound = 0 },
             _ => p,
         };

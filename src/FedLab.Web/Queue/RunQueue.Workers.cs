@@ -1,3 +1,4 @@
+using FedLab.Data;
 using FedLab.Engine.Runs;
 using FedLab.Web.Live;
 
@@ -43,31 +44,26 @@ public sealed partial class RunQueue
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, active.Cancellation.Token);
         try
         {
-            var spec = await _store.GetSpecAsync(runId, stoppingToken);
-            var checkpoint = await _store.GetCheckpointPathAsync(runId, stoppingToken);
-            var options = new RunOptions
-            {
-                CheckpointDirectory = _settings.CheckpointDirectory,
-                ResumeFrom = checkpoint is not null && File.Exists(checkpoint) ? checkpoint : null,
-            };
-            var recorder = _recorders.Create(runId);
-            var sink = new HostedRunSink(recorder, _broadcaster, _hub, active.Observe);
-            _logger.LogInformation("run {RunId} starting{Resume}", runId, options.ResumeFrom is null ? "" : " from " + options.ResumeFrom);
-            var result = await _executor.StartOnDedicatedThread(runId, spec, sink, linked.Token, options);
+            _logger.LogInformation("run {RunId} starting", runId);
+            // The one launcher the CLI uses too: recorder first, checkpoint after every round, a resume from the
+            // run's checkpoint, and a run that cannot start marked Failed.
+            var recorded = await _launcher.ExecuteQueuedAsync(runId, _engine, new HostedRunSink(_broadcaster, _hub, active.Observe), linked.Token);
+            var result = recorded.Result;
             if (result.Status == RunStatus.Cancelled && stoppingToken.IsCancellationRequested && !active.Cancellation.IsCancellationRequested)
             {
                 await SetStatusAsync(runId, RunStatus.Interrupted, "the dashboard stopped during this run; resume it to continue", CancellationToken.None);
             }
             _logger.LogInformation("run {RunId} ended: {Status}", runId, result.Status);
-            if (recorder.FailedWrites > 0)
+            if (recorded.FailedWrites > 0)
             {
-                _logger.LogError(recorder.LastError, "run {RunId}: {Count} event(s) could not be written to the database; its stored rounds are incomplete", runId, recorder.FailedWrites);
+                _logger.LogError(recorded.LastWriteError, "run {RunId}: {Count} event(s) could not be written to the database; its stored rounds are incomplete", runId, recorded.FailedWrites);
             }
         }
-        catch (RunSpecException ex)
+        catch (Exception ex) when (ex is RunSpecException or IOException or InvalidDataException)
         {
-            // The engine rejected the spec (e.g. the dataset file vanished) before any event.
-            await SetStatusAsync(runId, RunStatus.Failed, string.Join("; ", ex.Errors), CancellationToken.None);
+            // The run could not start (e.g. the dataset file vanished) before any event; the launcher marked it Failed.
+            _logger.LogWarning("run {RunId} could not start: {Message}", runId, RunLauncher.FailureMessage(ex));
+            Announce(new RunStatusChanged(runId, _time.GetUtcNow(), RunStatus.Failed, RunLauncher.FailureMessage(ex)));
         }
         catch (OperationCanceledException) when (linked.IsCancellationRequested)
         {

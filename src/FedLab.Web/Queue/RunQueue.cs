@@ -11,20 +11,19 @@ namespace FedLab.Web.Queue;
 
 /// <summary>
 /// The hosted engine: runs wait in a bounded queue and up to FedLab:MaxConcurrentRuns execute at once, each
-/// on its own dedicated thread (RunExecutor.StartOnDedicatedThread; never a request or UI thread), with a
-/// checkpoint after every round. Cancel stops a run at the next batch boundary (or unqueues it); resume
+/// started by the same <see cref="RunLauncher"/> as the CLI (on its own dedicated thread, never a request or UI
+/// thread; recorder first; a checkpoint after every round). Cancel stops a run at the next batch boundary (or unqueues it); resume
 /// re-queues an interrupted, cancelled or failed run, which continues after its last recorded round.
 /// Stopping the host cancels running runs and marks them Interrupted, so they can be resumed later.
 /// </summary>
 public sealed partial class RunQueue : BackgroundService
 {
     private readonly RunStore _store;
-    private readonly RunRecorderFactory _recorders;
     private readonly RunLauncher _launcher;
     private readonly RunBroadcaster _broadcaster;
     private readonly HubForwarder _hub;
     private readonly FedLabSettings _settings;
-    private readonly RunExecutor _executor;
+    private readonly EngineOptions _engine;
     private readonly TimeProvider _time;
     private readonly ILogger<RunQueue> _logger;
     private readonly Channel<Guid> _queue;
@@ -35,16 +34,15 @@ public sealed partial class RunQueue : BackgroundService
     // between the two.
     private readonly Lock _transition = new();
 
-    public RunQueue(RunStore store, RunRecorderFactory recorders, RunLauncher launcher, RunBroadcaster broadcaster, HubForwarder hub,
+    public RunQueue(RunStore store, RunLauncher launcher, RunBroadcaster broadcaster, HubForwarder hub,
         IOptions<FedLabSettings> settings, EngineOptions engine, TimeProvider time, ILogger<RunQueue> logger)
     {
         _store = store;
-        _recorders = recorders;
         _launcher = launcher;
         _broadcaster = broadcaster;
         _hub = hub;
         _settings = settings.Value;
-        _executor = new RunExecutor(engine, time);
+        _engine = engine;
         _time = time;
         _logger = logger;
         // Admission is checked before anything is created (see Admit), so writers never actually wait;

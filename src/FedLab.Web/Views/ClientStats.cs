@@ -1,3 +1,5 @@
+using FedLab.Data;
+
 namespace FedLab.Web.Views;
 
 /// <summary>One client over the run so far: its data and its totals (the run page's per-client table).</summary>
@@ -14,11 +16,14 @@ public sealed class ClientStats(int clientId, int examples, IReadOnlyList<int> l
     public long BytesDown { get; private set; }
     public double Flops { get; private set; }
     public double Seconds { get; private set; }
+    /// <summary>Rounds in which the client was selected but produced no result.</summary>
+    public int Failures { get; private set; }
 
     /// <summary>Starts from the totals the store computed for the stored rounds.</summary>
-    public void AddTotals(ClientTotal t)
+    public void AddTotals(ClientTotalRow t)
     {
         Rounds += t.Rounds;
+        Failures += t.Failures;
         if (t.LastRound >= LastRound)
         {
             LastRound = t.LastRound;
@@ -43,6 +48,15 @@ public sealed class ClientStats(int clientId, int examples, IReadOnlyList<int> l
         BytesUp += bytesUp;
         BytesDown += bytesDown;
         Flops += flops;
+        Seconds += seconds;
+    }
+
+    /// <summary>A failed round: its bytes and seconds count, it is not a completed round.</summary>
+    public void AddFailure(long bytesUp, long bytesDown, double seconds)
+    {
+        Failures++;
+        BytesUp += bytesUp;
+        BytesDown += bytesDown;
         Seconds += seconds;
     }
 }

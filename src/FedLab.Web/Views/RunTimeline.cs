@@ -48,9 +48,12 @@ public sealed class RunTimeline
         {
             return null;
         }
-        foreach (var kind in PayloadKind.WellKnown)
+        foreach (var kind in up.Kinds)
         {
             Accumulate(_up, kind, up[kind]);
+        }
+        foreach (var kind in down.Kinds)
+        {
             Accumulate(_down, kind, down[kind]);
         }
         _tflops += flops / 1e12;
@@ -60,11 +63,7 @@ public sealed class RunTimeline
         return point;
     }
 
-    private static void Accumulate(Dictionary<PayloadKind, double> totals, PayloadKind kind, long bytes)
-    {
-        if (bytes != 0 || totals.ContainsKey(kind))
-        {
-            totals[kind] = totals.GetValueOrDefault(kind) + bytes / 1e6;
-        }
-    }
+    // Only kinds that carried bytes are in PayloadBytes; a kind once seen stays in the totals (a line keeps going).
+    private static void Accumulate(Dictionary<PayloadKind, double> totals, PayloadKind kind, long bytes) =>
+        totals[kind] = totals.GetValueOrDefault(kind) + bytes / 1e6;
 }

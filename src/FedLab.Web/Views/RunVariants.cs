@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using FedLab.Data;
+using FedLab.Data.Queries;
 using FedLab.Web.Specs;
-using Microsoft.EntityFrameworkCore;
 
 namespace FedLab.Web.Views;
 
@@ -10,23 +9,14 @@ namespace FedLab.Web.Views;
 /// The "variant" shown beside a run's framework (FedAvg, FedAdam + FedProx, a KD or split variant, the
 /// fine-tuning mode), read from the stored specs of one page of runs in one query.
 /// </summary>
-public sealed class RunVariants(IDbContextFactory<FedLabDbContext> contexts)
+public sealed class RunVariants(RunPageQueries queries)
 {
     public async Task<IReadOnlyDictionary<Guid, string>> DescribeAsync(IReadOnlyCollection<Guid> runIds, CancellationToken ct) =>
         (await SpecJsonAsync(runIds, ct)).ToDictionary(s => s.Key, s => Describe(s.Value));
 
     /// <summary>The stored spec JSON of several runs in one query (no rounds read).</summary>
-    public async Task<IReadOnlyDictionary<Guid, string>> SpecJsonAsync(IReadOnlyCollection<Guid> runIds, CancellationToken ct)
-    {
-        if (runIds.Count == 0)
-        {
-            return new Dictionary<Guid, string>();
-        }
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        var ids = runIds.ToList();
-        var specs = await db.Runs.AsNoTracking().Where(r => ids.Contains(r.Id)).Select(r => new { r.Id, r.SpecJson }).ToListAsync(ct);
-        return specs.ToDictionary(s => s.Id, s => s.SpecJson);
-    }
+    public Task<IReadOnlyDictionary<Guid, string>> SpecJsonAsync(IReadOnlyCollection<Guid> runIds, CancellationToken ct) =>
+        queries.GetSpecJsonAsync(runIds, ct);
 
     /// <summary>Derived from the spec's JSON, so it works for frameworks this dashboard was not written for.</summary>
     public static string Describe(string specJson)

@@ -12,6 +12,7 @@ namespace FedLab.Web.Views;
 public sealed class RunView
 {
     private readonly Dictionary<int, List<ClientRoundMetrics>> _clientRoundsByRound = [];
+    private readonly Dictionary<int, List<ClientFailure>> _failuresByRound = [];
     private readonly List<LogEntry> _log = [];
 
     private RunView(RunSnapshot snapshot)
@@ -88,7 +89,19 @@ public sealed class RunView
                             _clientRoundsByRound[c.Metrics.Round] = list = [];
                         }
                         list.Add(c.Metrics);
-                        ClientsDoneInRound = list.Count;
+                        ClientsDoneInRound = DoneIn(c.Metrics.Round);
+                    }
+                    break;
+                case ClientRoundFailed f:
+                    if (f.Failure.Round > Timeline.LastRound)
+                    {
+                        if (!_failuresByRound.TryGetValue(f.Failure.Round, out var failures))
+                        {
+                            _failuresByRound[f.Failure.Round] = failures = [];
+                        }
+                        failures.Add(f.Failure);
+                        ClientsDoneInRound = DoneIn(f.Failure.Round);
+                        Log(f.Timestamp, $"round {f.Failure.Round}: client {f.Failure.ClientId} failed: {HeatmapRows.FailureText(f.Failure.Kind, f.Failure.Reason)}", true);
                     }
                     break;
                 case RoundFinished r when Timeline.Add(r) is RoundPoint point:
@@ -96,10 +109,12 @@ public sealed class RunView
                     LogRound(point);
                     ClientsDoneInRound = 0;
                     var reported = _clientRoundsByRound.GetValueOrDefault(point.Round) ?? [];
+                    var failed = _failuresByRound.GetValueOrDefault(point.Round) ?? [];
                     _clientRoundsByRound.Remove(point.Round);
+                    _failuresByRound.Remove(point.Round);
                     if (point.Round > 0)
                     {
-                        clients.Add(new RoundClients(point.Round, r.Metrics.Clients, reported));
+                        clients.Add(new RoundClients(point.Round, r.Metrics.Clients, reported, failed));
                     }
                     Summary = WithTotals(Summary with { RoundsDone = point.Round, TotalRounds = r.TotalRounds });
                     break;
@@ -124,14 +139,21 @@ public sealed class RunView
         return (rounds, clients, false);
     }
 
-    /// <summary>Adds a round's client reports to the per-client totals; returns the round's heatmap row.</summary>
-    public HeatmapRow? CompleteRound(int round, IReadOnlyList<ClientRoundMetrics> reports)
+    /// <summary>Adds a round's client reports to the per-client totals; returns the round's heatmap row (failed cells marked).</summary>
+    public HeatmapRow? CompleteRound(int round, RoundReports reports)
     {
-        foreach (var m in reports.Where(m => m.ClientId >= 0 && m.ClientId < Clients.Count))
+        foreach (var m in reports.Finished.Where(m => m.ClientId >= 0 && m.ClientId < Clients.Count))
         {
             Clients[m.ClientId].Add(m.Round, m.TrainLoss, m.BytesUp, m.BytesDown, m.Flops, m.Seconds, m.Accuracy);
         }
-        return Heatmap.Clients > 0 ? HeatmapRows.Row(Heatmap.Clients, round, reports.Select(m => (m.ClientId, m.TrainLoss))) : null;
+        foreach (var f in reports.Failed.Where(f => f.ClientId >= 0 && f.ClientId < Clients.Count))
+        {
+            Clients[f.ClientId].AddFailure(f.BytesUp, f.BytesDown, f.Seconds);
+        }
+        return Heatmap.Clients > 0
+            ? HeatmapRows.Row(Heatmap.Clients, round, reports.Finished.Select(m => (m.ClientId, m.TrainLoss)),
+                reports.Failed.Select(f => (f.ClientId, HeatmapRows.FailureText(f.Kind, f.Reason))))
+            : null;
     }
 
     /// <summary>Rounds read from the store while following a run of another process.</summary>
@@ -149,6 +171,9 @@ public sealed class RunView
         Summary = summary;
         return added;
     }
+
+    private int DoneIn(int round) =>
+        (_clientRoundsByRound.GetValueOrDefault(round)?.Count ?? 0) + (_failuresByRound.GetValueOrDefault(round)?.Count ?? 0);
 
     private RunSummaryRow WithTotals(RunSummaryRow s)
     {

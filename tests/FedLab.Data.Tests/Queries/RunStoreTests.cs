@@ -132,7 +132,7 @@ public sealed class RunStoreTests
         // Round r has 2 clients each sending 1000 bytes and receiving 2000.
         Assert.Equal([0, 0.002, 0.004, 0.006], sa.CumulativeMbUp.Select(v => Math.Round(v, 9)));
         Assert.Equal([0, 0.004, 0.008, 0.012], sa.CumulativeMbDown.Select(v => Math.Round(v, 9)));
-        Assert.Equal([PayloadKind.Parameters, PayloadKind.Labels], sa.CumulativeMbUpByKind.Keys.Order());
+        Assert.Equal([PayloadKind.Parameters, PayloadKind.Labels], sa.CumulativeMbUpByKind.Keys); // display order
         Assert.Equal(0.00006, sa.CumulativeMbUpByKind[PayloadKind.Labels][^1], 12);
         Assert.Equal(3e-3 * 3, sa.CumulativeClientTflops[^1], 12);
         Assert.Empty(series[2].Rounds);
@@ -146,7 +146,7 @@ public sealed class RunStoreTests
         var sum = summaries[0];
         Assert.Equal((0.8, 2, 0.7, 0.5, 0.8), (sum.Accuracy.Best, sum.Accuracy.BestRound, sum.Accuracy.Final, sum.Accuracy.Min, sum.Accuracy.Max));
         Assert.Equal(6000, sum.BytesUp);
-        Assert.Equal(60, sum.Up.Labels);
+        Assert.Equal(60, sum.Up[PayloadKind.Labels]);
         Assert.Null(sum.CostToTarget);
         Assert.Equal(1, summaries[1].CostToTarget!.Round);
         // Client c's loss in round r is 1/(r+c+1): round 3's mean (1/4+1/5)/2 is the lowest.
@@ -214,13 +214,13 @@ public sealed class RunStoreTests
         var lines = System.Text.Encoding.UTF8.GetString(csv.ToArray()).TrimEnd('\n').Split('\n');
         Assert.Equal(1 + 3 + 2, lines.Length);
         Assert.StartsWith("run_id,run_name,experiment,framework", lines[0]);
-        Assert.StartsWith($"{a:D},\"comma, \"\"quoted\"\"\",,fedllm,tiny,spam,dirichlet,2,1,5,Finished,2,0.8,", lines[3]);
+        Assert.StartsWith($"{a:D},\"comma, \"\"quoted\"\"\",,fedllm,tiny,spam,dirichlet,2,1,5,finished,2,0.8,", lines[3]);
         var header = lines[0].Split(',');
         var lastOfB = lines[5].Split(',');
         Assert.Equal(header.Length, lastOfB.Length);
         Assert.Equal(("1", "0.9", "0.003", "0.006", "3000", "30"), (lastOfB[Array.IndexOf(header, "round")], lastOfB[Array.IndexOf(header, "accuracy")],
             lastOfB[Array.IndexOf(header, "cumulative_mb_up")], lastOfB[Array.IndexOf(header, "cumulative_mb_down")],
-            lastOfB[Array.IndexOf(header, "bytes_up")], lastOfB[Array.IndexOf(header, "up_labels")]));
+            lastOfB[Array.IndexOf(header, "bytes_up")], lastOfB[Array.IndexOf(header, "up_labels_bytes")]));
 
         using var json = new MemoryStream();
         await db.Store.ExportJsonAsync([b], json, default);
@@ -231,7 +231,7 @@ public sealed class RunStoreTests
         Assert.Equal(2, run.GetProperty("rounds").GetArrayLength());
         Assert.Equal(3, run.GetProperty("clientRounds").GetArrayLength());
         Assert.Equal(3, run.GetProperty("partitions").GetArrayLength());
-        Assert.Equal("Finished", run.GetProperty("summary").GetProperty("status").GetString());
+        Assert.Equal("finished", run.GetProperty("summary").GetProperty("status").GetString());
     }
 
     /// <summary>A run recorded through the recorder with the given accuracy per round (round 0 first).</summary>

@@ -27,7 +27,7 @@ public sealed class RecordedEngineTests
             Assert.Equal(sent.Global, new EvalMetrics(stored.Accuracy, stored.MacroF1, stored.Loss, stored.EvalExamples));
             Assert.Equal((sent.BytesUp, sent.BytesDown, sent.ClientFlops, sent.Clients, sent.TrainLoss, sent.WallSeconds),
                 (stored.BytesUp, stored.BytesDown, stored.ClientFlops, stored.Clients, stored.TrainLoss, stored.WallSeconds));
-            Assert.Equal(sent.BytesUpByKind.GetValueOrDefault(PayloadKind.Parameters), stored.Up.Parameters);
+            Assert.Equal(sent.BytesUpByKind.GetValueOrDefault(PayloadKind.Parameters), stored.Up[PayloadKind.Parameters]);
         }
         Assert.Equal(result.ClientRounds.Count, detail.ClientRounds.Count);
         foreach (var sent in result.ClientRounds)

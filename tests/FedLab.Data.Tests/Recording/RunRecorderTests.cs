@@ -55,8 +55,8 @@ public sealed class RunRecorderTests
             Assert.Equal(sent.Global.MacroF1, stored.MacroF1);
             Assert.Equal(sent.Global.Loss, stored.Loss);
             Assert.Equal(sent.BytesUp, stored.BytesUp);
-            Assert.Equal(sent.BytesUpByKind.GetValueOrDefault(PayloadKind.Labels), stored.Up.Labels);
-            Assert.Equal(sent.BytesDownByKind.GetValueOrDefault(PayloadKind.Parameters), stored.Down.Parameters);
+            Assert.Equal(sent.BytesUpByKind.GetValueOrDefault(PayloadKind.Labels), stored.Up[PayloadKind.Labels]);
+            Assert.Equal(sent.BytesDownByKind.GetValueOrDefault(PayloadKind.Parameters), stored.Down[PayloadKind.Parameters]);
             Assert.Equal(sent.TrainLoss, stored.TrainLoss);
             Assert.Equal(T0.AddSeconds(i), stored.FinishedAt);
         }
@@ -67,7 +67,7 @@ public sealed class RunRecorderTests
         Assert.Equal(expected.Examples, c.Examples);
         Assert.Equal(expected.Flops, c.Flops);
         Assert.Equal(expected.BytesUp, c.BytesUp);
-        Assert.Equal(10, c.Up.Labels);
+        Assert.Equal(10, c.Up[PayloadKind.Labels]);
         Assert.Null(c.Accuracy);
     }
 

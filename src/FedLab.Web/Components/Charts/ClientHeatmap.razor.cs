@@ -6,7 +6,7 @@ namespace FedLab.Web.Components.Charts;
 
 /// <summary>
 /// Client x round heatmap of each client's training loss (rows = rounds, columns = clients; empty = the
-/// client was not sampled), drawn on a canvas by fedlab.js: the dashboard loads Plotly's basic bundle (a
+/// client was not sampled; a hatched red cell = the client failed there, its hover text "failed: kind: reason"), drawn on a canvas by fedlab.js: the dashboard loads Plotly's basic bundle (a
 /// quarter of the full one's load time, which is what keeps a big run's page under a second), and that
 /// bundle has no heatmap. Long runs are drawn with rounds averaged into at most
 /// <see cref="HeatmapRows.MaxRows"/> rows; a live round adds one row (fedlab.heatmap.append).
@@ -66,5 +66,7 @@ public sealed partial class ClientHeatmap
         await JS.InvokeVoidAsync("fedlab.heatmap.append", Id, Payload(rows));
     }
 
-    private static object[] Payload(IEnumerable<HeatmapRow> rows) => [.. rows.Select(r => new { round = r.Round, values = r.Values })];
+    // A row with no failed client carries no "failed" array: the payload of a big run stays as small as before.
+    internal static object[] Payload(IEnumerable<HeatmapRow> rows) =>
+        [.. rows.Select(r => r.Failures is null ? (object)new { round = r.Round, values = r.Values } : new { round = r.Round, values = r.Values, failed = r.Failures })];
 }

@@ -1,3 +1,4 @@
+using FedLab.Data;
 using FedLab.Engine.Runs;
 using FedLab.Web.Hubs;
 using FedLab.Web.Views;
@@ -75,7 +76,8 @@ public sealed partial class TrafficChart : ChartBase
             yield break;
         }
         var last = points[^1];
-        foreach (var kind in PayloadKind.WellKnown)
+        // Any kind name, well-known ones first (display order); colours follow the same order.
+        foreach (var kind in PayloadBytes.DisplayOrder(last.CumulativeMbUp.Keys.Concat(last.CumulativeMbDown.Keys)))
         {
             if (last.CumulativeMbUp.GetValueOrDefault(kind) > 0)
             {
@@ -88,12 +90,29 @@ public sealed partial class TrafficChart : ChartBase
         }
     }
 
+    /// <summary>The well-known kinds by display order; any other kind by a stable hash of its name over the remaining colours.</summary>
+    internal static string KindColor(PayloadKind kind)
+    {
+        int order = PayloadKind.Order(kind);
+        if (order < PayloadKind.WellKnown.Count)
+        {
+            return ChartPalette.Color(order);
+        }
+        uint hash = 2166136261; // FNV-1a: the same colour in every process, unlike string.GetHashCode
+        foreach (char c in kind.Name)
+        {
+            hash = (hash ^ c) * 16777619;
+        }
+        int others = ChartPalette.Colors.Count - PayloadKind.WellKnown.Count;
+        return ChartPalette.Color(PayloadKind.WellKnown.Count + (int)(hash % (uint)others));
+    }
+
     private static double Mb(RoundPoint p, (bool Up, PayloadKind Kind) t) =>
         (t.Up ? p.CumulativeMbUp : p.CumulativeMbDown).GetValueOrDefault(t.Kind);
 
     private Scatter CreateTrace((bool Up, PayloadKind Kind) t, IReadOnlyList<RoundPoint> points)
     {
-        var color = ChartPalette.Color(PayloadKind.Order(t.Kind));
+        var color = KindColor(t.Kind);
         return new Scatter
         {
             Name = $"{(t.Up ? "up" : "down")} · {HubMessageMapper.KindName(t.Kind)}",

@@ -176,7 +176,7 @@ public sealed partial class RunDetail
         var rows = new List<HeatmapRow>();
         foreach (var rc in roundClients)
         {
-            var reports = rc.IsComplete ? rc.Reported : await ClientRounds.ReadAsync(RunId, rc.Round, _cts.Token);
+            var reports = rc.IsComplete ? rc.Reports : await ClientRounds.ReadAsync(RunId, rc.Round, _cts.Token);
             if (_view.CompleteRound(rc.Round, reports) is HeatmapRow row)
             {
                 rows.Add(row);

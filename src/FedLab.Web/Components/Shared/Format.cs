@@ -27,5 +27,5 @@ public static class Format
 
     public static string Time(DateTimeOffset? at) => at is DateTimeOffset t ? t.ToLocalTime().ToString("yyyy-MM-dd HH:mm", C) : "–";
 
-    public static string Status(FedLab.Engine.Runs.RunStatus status) => status.ToString().ToLowerInvariant();
+    public static string Status(FedLab.Engine.Runs.RunStatus status) => FedLab.Data.RunStatusNames.Name(status);
 }

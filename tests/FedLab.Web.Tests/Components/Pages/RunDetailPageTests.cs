@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Bunit;
 using FedLab.Engine.Runs;
 using FedLab.Web.Components.Pages;
@@ -82,6 +83,50 @@ public sealed class RunDetailPageTests
         // Redrawn from the store (a second first draw), not left half-extended.
         cut.WaitForAssertion(() => Assert.True(ctx.Calls("newPlot").Count(c => Equals(c.Arguments[0], "chart-accuracy")) >= 2), TimeSpan.FromSeconds(5));
     }
+
+    [Fact]
+    public async Task FailedClient_IsMarkedOnTheHeatmap_FromTheStoreAndLive()
+    {
+        await using var ctx = new DashboardTestContext();
+        var spec = SyntheticRun.Spec(rounds: 4, clients: 3, name: "failed client");
+        var id = await ctx.Store.CreateRunAsync(spec, null, CancellationToken.None);
+        var recorder = ctx.Recorders.Create(id);
+        // Client 2 misses the deadline in rounds 1 and 3 (a failure instead of its result).
+        var events = SyntheticRun.Events(id, spec, stopAfter: 3).Select(e => e is ClientRoundFinished { Metrics: { ClientId: 2, Round: 1 or 3 } m }
+            ? new ClientRoundFailed(id, e.Timestamp, new ClientFailure(m.Round, 2, ClientFailureKinds.Deadline, "missed the 30 s deadline",
+                new Dictionary<PayloadKind, long> { [PayloadKind.Parameters] = 40_000 }, new Dictionary<PayloadKind, long>(), 30))
+            : e).ToList();
+        int splitAt = events.FindLastIndex(e => e is RoundFinished { Metrics.Round: 2 }) + 1;
+        foreach (var e in events.Take(splitAt))
+        {
+            recorder.Publish(e);
+        }
+        var stored = (await ctx.Store.GetRunAsync(id, CancellationToken.None))!.ClientRounds.Single(c => c is { Round: 1, ClientId: 2 });
+        Assert.Equal(("deadline", "missed the 30 s deadline"), (stored.Status, stored.Reason));
+
+        var cut = ctx.Render<RunDetail>(p => p.Add(c => c.RunId, id));
+        cut.WaitForAssertion(() => Assert.Single(ctx.Calls("fedlab.heatmap.draw")), TimeSpan.FromSeconds(5));
+        var drawn = HeatmapRows(ctx.Calls("fedlab.heatmap.draw")[0].Arguments[2]);
+        Assert.Equal("deadline: missed the 30 s deadline", drawn[0].GetProperty("failed")[2].GetString());
+        Assert.Equal(JsonValueKind.Null, drawn[0].GetProperty("failed")[0].ValueKind);
+        Assert.Equal(JsonValueKind.Null, drawn[0].GetProperty("values")[2].ValueKind);
+        Assert.False(drawn[1].TryGetProperty("failed", out _)); // round 2: nobody failed
+
+        foreach (var e in events.Skip(splitAt))
+        {
+            recorder.Publish(e);
+            ctx.Broadcaster.Publish(e);
+        }
+        cut.WaitForAssertion(() => Assert.Single(ctx.Calls("fedlab.heatmap.append")), TimeSpan.FromSeconds(5));
+        var appended = HeatmapRows(ctx.Calls("fedlab.heatmap.append")[0].Arguments[1]);
+        Assert.Equal(3, appended[0].GetProperty("round").GetInt32());
+        Assert.Equal("deadline: missed the 30 s deadline", appended[0].GetProperty("failed")[2].GetString());
+        cut.WaitForAssertion(() => Assert.Contains("client 2 failed: deadline: missed the 30 s deadline", cut.Markup, StringComparison.Ordinal));
+        cut.WaitForAssertion(() => Assert.Equal(["0", "0", "2"], cut.FindAll("[data-failures]").Select(e => e.GetAttribute("data-failures"))));
+    }
+
+    private static JsonElement[] HeatmapRows(object? payload) =>
+        [.. JsonDocument.Parse(JsonSerializer.Serialize(payload)).RootElement.EnumerateArray()];
 
     [Fact]
     public async Task UnknownRun_SaysSo()
