@@ -1,4 +1,5 @@
 using FedLab.Engine.Runs;
+using FedLab.Tests.Shared;
 
 namespace FedLab.Data.Tests.Recording;
 
@@ -45,6 +46,32 @@ public sealed class RecordedEngineTests
         Assert.True(File.Exists(detail.CheckpointPath));
         // Exactly one checkpoint file is left: the one the run row names.
         Assert.Equal([detail.CheckpointPath], Directory.GetFiles(db.CheckpointDirectory));
+    }
+
+    [Theory]
+    [InlineData(FedLlmFramework.Id)]
+    [InlineData(KdFramework.Id)]
+    [InlineData(SplitFramework.Id)]
+    public async Task AClientThatFails_IsStoredAsFailedForThatRound_AndTheRunFinishes(string framework)
+    {
+        using var db = await TestDatabase.CreateAsync();
+        var spec = TinySpecs.FedLlm(clients: 3, rounds: 3) with { Framework = framework };
+        var runId = await db.Store.CreateRunAsync(spec, null, default);
+
+        var engine = TinySpecs.Engine with { ClientRunner = new FailingClientRunner(round: 2, client: 1) };
+        var recorded = await db.Launcher.ExecuteAsync(runId, engine, null, default);
+        Assert.True(recorded.Result.Status == RunStatus.Finished, recorded.Result.Error);
+        Assert.Equal(0, recorded.FailedWrites);
+
+        var detail = (await db.Store.GetRunAsync(runId, default))!;
+        Assert.Equal(RunStatus.Finished, detail.Summary.Status);
+        var failed = Assert.Single(detail.ClientRounds, c => c.Failed);
+        Assert.Equal((2, 1, "error", FailingClientRunner.Reason), (failed.Round, failed.ClientId, failed.Status, failed.Reason));
+        Assert.Equal(3 * 3, detail.ClientRounds.Count);
+        Assert.Equal(2, detail.Rounds.Single(r => r.Round == 2).Clients);
+        // The round's stored bytes include what the failed client exchanged before it crashed.
+        Assert.Equal(detail.ClientRounds.Where(c => c.Round == 2).Sum(c => c.BytesUp + c.BytesDown),
+            detail.Rounds.Single(r => r.Round == 2).BytesUp + detail.Rounds.Single(r => r.Round == 2).BytesDown);
     }
 
     [Theory]
