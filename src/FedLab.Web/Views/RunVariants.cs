@@ -1,6 +1,7 @@
-using System.Globalization;
 using System.Text.Json;
 using FedLab.Data.Queries;
+using FedLab.Engine.Frameworks;
+using FedLab.Engine.Runs;
 using FedLab.Web.Specs;
 
 namespace FedLab.Web.Views;
@@ -18,26 +19,18 @@ public sealed class RunVariants(RunPageQueries queries)
     public Task<IReadOnlyDictionary<Guid, string>> SpecJsonAsync(IReadOnlyCollection<Guid> runIds, CancellationToken ct) =>
         queries.GetSpecJsonAsync(runIds, ct);
 
-    /// <summary>Derived from the spec's JSON, so it works for frameworks this dashboard was not written for.</summary>
+    /// <summary>
+    /// The framework's own variant text (its descriptor's <see cref="FrameworkDescriptor.Variant"/>) and the fine-tuning
+    /// mode. A stored spec this build cannot parse (a framework no longer registered) falls back to its JSON
+    /// <c>variant</c> field.
+    /// </summary>
     public static string Describe(string specJson)
     {
         try
         {
             using var doc = JsonDocument.Parse(specJson);
             var root = doc.RootElement;
-            var parts = new List<string>();
-            var framework = root.TryGetProperty("framework", out var f) ? f.GetString() ?? "" : "";
-            var section = FrameworkCatalog.Find(framework)?.SectionName;
-            if (framework == "fedllm")
-            {
-                parts.Add(FedLlmVariant(section is not null && root.TryGetProperty(section, out var o) ? o : default));
-            }
-            else if (section is not null && root.TryGetProperty(section, out var options) && options.ValueKind == JsonValueKind.Object
-                && options.TryGetProperty("variant", out var variant) && variant.ValueKind == JsonValueKind.String)
-            {
-                parts.Add(variant.GetString()!);
-            }
-            parts.Add(FineTune(root));
+            var parts = new List<string> { Variant(specJson, root), FineTune(root) };
             return string.Join(" · ", parts.Where(p => p.Length > 0));
         }
         catch (JsonException)
@@ -46,12 +39,24 @@ public sealed class RunVariants(RunPageQueries queries)
         }
     }
 
-    private static string FedLlmVariant(JsonElement options)
+    private static string Variant(string specJson, JsonElement root)
     {
-        string optimizer = options.ValueKind == JsonValueKind.Object && options.TryGetProperty("serverOptimizer", out var so) ? so.GetString() ?? "none" : "none";
-        double mu = options.ValueKind == JsonValueKind.Object && options.TryGetProperty("proxMu", out var m) && m.TryGetDouble(out var v) ? v : 0;
-        var name = optimizer switch { "adam" => "FedAdam", "avgm" => "FedAvgM", _ => "FedAvg" };
-        return mu > 0 ? $"{name} + FedProx μ={mu.ToString("G3", CultureInfo.InvariantCulture)}" : name;
+        try
+        {
+            var spec = RunSpecJson.Parse(specJson);
+            if (FrameworkRegistry.Find(spec.Framework) is { } framework)
+            {
+                return framework.Variant(spec);
+            }
+        }
+        catch (RunSpecException)
+        {
+            // an old or foreign spec: read what it says
+        }
+        var name = root.TryGetProperty("framework", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString() : null;
+        var section = FrameworkCatalog.Find(name)?.SectionName;
+        return section is not null && root.TryGetProperty(section, out var options) && options.ValueKind == JsonValueKind.Object
+            && options.TryGetProperty("variant", out var variant) && variant.ValueKind == JsonValueKind.String ? variant.GetString()! : "";
     }
 
     private static string FineTune(JsonElement root)
