@@ -49,6 +49,10 @@ public static class RunSpecJson
         {
             throw new RunSpecException([new SpecError("$", "the spec is empty")]);
         }
+        if (UnknownTopLevelField(json) is { } unknown)
+        {
+            throw new RunSpecException([unknown]);
+        }
         try
         {
             var spec = JsonSerializer.Deserialize<RunSpec>(json, Options)
@@ -60,6 +64,35 @@ public static class RunSpecJson
         {
             throw new RunSpecException([Describe(ex)]);
         }
+    }
+
+    /// <summary>
+    /// A top-level field that is neither the spec's own nor a registered framework's section. Checked before the
+    /// serializer runs (which collects such fields for framework sections), so an unknown field is reported as such
+    /// even when required fields are missing too, as it was before framework sections existed.
+    /// </summary>
+    private static SpecError? UnknownTopLevelField(string json)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+            foreach (var property in doc.RootElement.EnumerateObject())
+            {
+                if (!Frameworks.FrameworkOptions.IsReservedSection(property.Name) && Frameworks.FrameworkRegistry.BySection(property.Name) is null)
+                {
+                    return new SpecError(property.Name, "unknown field");
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // not JSON: the serializer says where
+        }
+        return null;
     }
 
     /// <summary>The field a <see cref="JsonException"/> is about and what is wrong, in plain words.</summary>
