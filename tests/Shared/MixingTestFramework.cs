@@ -37,8 +37,8 @@ public sealed class MixingTestFramework : FrameworkDescriptor
 
     public override IFederatedAlgorithm Create(FrameworkContext context) => new Algorithm(context, context.Options<MixingOptions>(this).Mixing);
 
-    /// <summary>Registers the framework (idempotent).</summary>
-    public static void Register() => FrameworkRegistry.Register(new MixingTestFramework());
+    /// <summary>Registers the framework for as long as the returned registration is not disposed.</summary>
+    public static IDisposable Register() => FrameworkRegistry.Register(new MixingTestFramework());
 
     private sealed class Algorithm(FrameworkContext context, double mixing) : IFederatedAlgorithm
     {

@@ -35,14 +35,17 @@ public static class FrameworkRegistry
         s_all.FirstOrDefault(f => string.Equals(f.OptionsSection, section, StringComparison.Ordinal));
 
     /// <summary>
-    /// Adds a framework (idempotent for the same type). Its name and options section must be new. Thread-safe;
-    /// meant for start-up (a host's plug-ins, a test's extra framework).
+    /// Adds a framework. Its name and options section must be new. Thread-safe; meant for start-up (a host's plug-ins)
+    /// and for tests, which dispose the returned registration to remove the framework again. Registering a type that
+    /// is already registered changes nothing and returns a registration that removes nothing.
     /// </summary>
-    public static void Register(FrameworkDescriptor descriptor)
+    public static IDisposable Register(FrameworkDescriptor descriptor)
     {
         ArgumentNullException.ThrowIfNull(descriptor);
+        bool added = false;
         ImmutableInterlocked.Update(ref s_all, all =>
         {
+            added = false;
             if (all.Any(f => f.GetType() == descriptor.GetType()))
             {
                 return all;
@@ -55,7 +58,22 @@ public static class FrameworkRegistry
             {
                 throw new InvalidOperationException($"the spec section '{section}' is already taken");
             }
+            added = true;
             return all.Add(descriptor);
         });
+        return new Registration(added ? descriptor : null);
+    }
+
+    private sealed class Registration(FrameworkDescriptor? added) : IDisposable
+    {
+        private FrameworkDescriptor? _added = added;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _added, null) is { } descriptor)
+            {
+                ImmutableInterlocked.Update(ref s_all, all => all.Remove(descriptor));
+            }
+        }
     }
 }

@@ -9,9 +9,12 @@ namespace FedLab.Engine.Tests.Frameworks;
 /// here without editing src/, passes the whole contract suite, and its options are parsed and validated like the
 /// built-in frameworks' options.
 /// </summary>
-public sealed class ExtraFrameworkContractTests : FrameworkContractTests
+public sealed class ExtraFrameworkContractTests : FrameworkContractTests, IDisposable
 {
-    public ExtraFrameworkContractTests() => MixingTestFramework.Register();
+    // Registered for each test and removed after it (tests run one at a time), so no other test sees it.
+    private readonly IDisposable _registration = MixingTestFramework.Register();
+
+    public void Dispose() => _registration.Dispose();
 
     protected override RunSpec Spec(int clients = 3, int rounds = 3, int seed = 5) =>
         RunSpecJson.Parse(RunSpecJson.Serialize(TinySpecs.FedLlm(clients, rounds, seed: seed) with { Framework = MixingTestFramework.Id })

@@ -23,7 +23,7 @@ public sealed class ExtraFrameworkTests(SharedAppFixture fixture)
     [Fact]
     public async Task TheRestApi_ValidatesAndRunsIt()
     {
-        MixingTestFramework.Register();
+        using var registration = MixingTestFramework.Register();
         var http = fixture.App.Http;
 
         var refused = await http.PostJsonAsync("api/runs/validate", Spec(mixing: 3));
@@ -40,7 +40,7 @@ public sealed class ExtraFrameworkTests(SharedAppFixture fixture)
     [Fact]
     public void TheCompareReport_NamesItAndItsVariant()
     {
-        MixingTestFramework.Register();
+        using var registration = MixingTestFramework.Register();
         var spec = RunSpecJson.ParseAndValidate(Spec(mixing: 0.25));
         var result = new RunExecutor(new EngineOptions { Models = TestApp.Models }).Execute(Guid.NewGuid(), spec, new NullSink(), CancellationToken.None);
         Assert.True(result.Status == RunStatus.Finished, result.Error);

@@ -17,7 +17,7 @@ public sealed class RunVariantsTests
     [Fact]
     public void ARegisteredFramework_DescribesItself()
     {
-        MixingTestFramework.Register();
+        using var registration = MixingTestFramework.Register();
         var json = TinySpecs.Json(framework: MixingTestFramework.Id).TrimEnd().TrimEnd('}') + ", \"testMixing\": { \"mixing\": 0.5 } }";
         Assert.Equal("mixing 0.5 · LoRA r=2", RunVariants.Describe(json));
     }
