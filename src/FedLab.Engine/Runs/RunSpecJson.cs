@@ -11,13 +11,22 @@ public static class RunSpecJson
 {
     public static JsonSerializerOptions Options { get; } = CreateOptions();
 
-    public static JsonSerializerOptions CreateOptions()
+    /// <summary>
+    /// For results (the CLI's <c>--out</c> file, the compare report): like <see cref="Options"/>, but a metric that is
+    /// NaN or ±∞ (a diverged run) is written as the JSON string "NaN", "Infinity" or "-Infinity" instead of failing
+    /// the whole file. The export and the hub use the same convention.
+    /// </summary>
+    public static JsonSerializerOptions OutputOptions { get; } = CreateOptions(JsonNumberHandling.AllowNamedFloatingPointLiterals);
+
+    public static JsonSerializerOptions CreateOptions() => CreateOptions(JsonNumberHandling.Strict);
+
+    private static JsonSerializerOptions CreateOptions(JsonNumberHandling numbers)
     {
         var options = new JsonSerializerOptions
         {
             PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
             UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-            NumberHandling = JsonNumberHandling.Strict,
+            NumberHandling = numbers,
             AllowDuplicateProperties = false,
             RespectNullableAnnotations = true,
             RespectRequiredConstructorParameters = true,

@@ -13,6 +13,9 @@ public sealed class RunSpecValidator
 {
     public const int MaxClients = 1000;
     public const int MaxRounds = 10_000;
+    /// <summary>The smallest learning rate any optimizer in a spec accepts: below it nothing moves in float32.</summary>
+    public const double MinLearningRate = 1e-7;
+    public const double MinDirichletAlpha = 1e-3;
     /// <summary>The LoRA targets named when the model is unknown (the default model's family's).</summary>
     public static IReadOnlyList<string> LoraTargetNames => ModelCatalog.Get(ModelCatalog.DefaultModelId).Family.LoraTargetNames;
 
@@ -50,7 +53,8 @@ public sealed class RunSpecValidator
         Range(p.Clients, 1, MaxClients, "partition.clients");
         if (p.Kind == PartitionMethod.Dirichlet)
         {
-            Check(p.Alpha > 0 && p.Alpha <= 1e6, "partition.alpha", $"must be greater than 0 and at most 1000000, got {F(p.Alpha)}");
+            // Below about 1e-3 the Dirichlet draws underflow to zero and every client gets one label or nothing.
+            Range(p.Alpha, MinDirichletAlpha, 1e6, "partition.alpha");
         }
         if (p.Kind == PartitionMethod.Shards)
         {
@@ -71,7 +75,7 @@ public sealed class RunSpecValidator
         {
             var l = spec.FineTune.Lora;
             Range(l.Rank, 1, 256, "fineTune.lora.rank");
-            Check(l.Alpha > 0 && l.Alpha <= 10_000, "fineTune.lora.alpha", $"must be greater than 0 and at most 10000, got {F(l.Alpha)}");
+            Range(l.Alpha, 0.01, 10_000, "fineTune.lora.alpha");
             Check(l.Dropout >= 0 && l.Dropout < 1, "fineTune.lora.dropout", $"must be at least 0 and below 1, got {F(l.Dropout)}");
             // The family of the named model decides which names are targets (BERT: query, key, value, output, ffn).
             var names = ModelCatalog.Find(spec.Model)?.Family.LoraTargetNames ?? LoraTargetNames;
@@ -96,7 +100,7 @@ public sealed class RunSpecValidator
             Check(epochs > 0 && epochs <= 100, "training.localEpochs", $"must be greater than 0 and at most 100, got {F(epochs)}");
         }
         Range(t.BatchSize, 1, 1024, "training.batchSize");
-        Check(t.LearningRate > 0 && t.LearningRate <= 1, "training.learningRate", $"must be greater than 0 and at most 1, got {F(t.LearningRate)}");
+        Range(t.LearningRate, MinLearningRate, 1, "training.learningRate");
         Range(t.WeightDecay, 0, 1, "training.weightDecay");
         Check(t.Dropout >= 0 && t.Dropout < 1, "training.dropout", $"must be at least 0 and below 1, got {F(t.Dropout)}");
         Range(t.EvalBatchSize, 1, 4096, "training.evalBatchSize");
