@@ -63,7 +63,10 @@ public static class FedLabWebExtensions
         });
         services.AddRateLimiter(o => LoginEndpoints.AddRateLimit(o, settings));
         services.AddOpenApi(o => o.AddJsonBodies());
-        services.AddSignalR(o => Microsoft.AspNetCore.SignalR.HubOptionsExtensions.AddFilter<HubFailureLogFilter>(o));
+        services.AddSignalR(o => Microsoft.AspNetCore.SignalR.HubOptionsExtensions.AddFilter<HubFailureLogFilter>(o))
+            // A diverged round carries NaN: write it as "NaN" (the export's convention) rather than fail the message,
+            // which would close the subscriber's connection.
+            .AddJsonProtocol(o => o.PayloadSerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals);
         // HubFailureLogFilter logs hub method failures (a refusal as one line); SignalR's dispatcher would log each
         // again at Error with a stack trace. Keep its warnings only.
         builder.Logging.AddFilter(HubFailureLogFilter.DispatcherCategory, level => level == LogLevel.Warning);
