@@ -1,3 +1,4 @@
+using FedLab.Data;
 using FedLab.Engine.Runs;
 using FedLab.Web.Hubs;
 
@@ -8,13 +9,20 @@ namespace FedLab.Web.Live;
 /// anyone hears of it, so a page or script that re-reads the store never misses what it was told about.
 /// Then, without blocking the run's thread, the in-process broadcaster (pages) and the hub forwarder
 /// (outside subscribers). Also remembers the latest progress for the queue's status view.
+/// If the recorder could not store the run's start or a round (a full data folder), the run stops: this throws
+/// <see cref="RunRecordingFailedException"/> into the engine, which ends the run as failed with that reason.
 /// </summary>
 public sealed class HostedRunSink(IRunEventSink recorder, RunBroadcaster broadcaster, HubForwarder hub, Action<RunEvent>? observe = null)
     : IRunEventSink
 {
     public void Publish(RunEvent runEvent)
     {
+        int failedBefore = (recorder as RunRecorder)?.FailedWrites ?? 0;
         recorder.Publish(runEvent);
+        if (recorder is RunRecorder { FailedWrites: var failed, LastError: { } error } && failed > failedBefore && runEvent is RunStarted or RoundFinished)
+        {
+            throw RunRecordingFailedException.For(runEvent, error);
+        }
         observe?.Invoke(runEvent);
         broadcaster.Publish(runEvent);
         hub.Post(runEvent);
