@@ -16,6 +16,8 @@ public sealed class RunSpecValidator
     /// <summary>The smallest learning rate any optimizer in a spec accepts: below it nothing moves in float32.</summary>
     public const double MinLearningRate = 1e-7;
     public const double MinDirichletAlpha = 1e-3;
+    /// <summary>The longest dataset path a spec may give.</summary>
+    public const int MaxPathChars = 4096;
     /// <summary>The LoRA targets named when the model is unknown (the default model's family's).</summary>
     public static IReadOnlyList<string> LoraTargetNames => ModelCatalog.Get(ModelCatalog.DefaultModelId).Family.LoraTargetNames;
 
@@ -43,9 +45,9 @@ public sealed class RunSpecValidator
         void Range(double value, double min, double max, string field) =>
             Check(value >= min && value <= max, field, $"must be between {F(min)} and {F(max)}, got {F(value)}");
 
-        Check(!string.IsNullOrWhiteSpace(spec.Name) && spec.Name.Length <= 200, "name", "must be 1 to 200 characters");
+        Check(!string.IsNullOrWhiteSpace(spec.Name) && spec.Name.Length <= 200, "name", $"must be 1 to 200 characters, got {spec.Name?.Length ?? 0}");
         errors.AddRange(FreeText.Validate(spec));
-        Check(ModelCatalog.Find(spec.Model) is not null, "model", $"unknown model '{spec.Model}'; known models: {string.Join(", ", ModelCatalog.Ids)}");
+        Check(ModelCatalog.Find(spec.Model) is not null, "model", $"unknown model '{FreeText.Shown(spec.Model)}'; known models: {string.Join(", ", ModelCatalog.Ids)}");
 
         ValidateDataset(spec, Check, Range);
 
@@ -68,7 +70,7 @@ public sealed class RunSpecValidator
         }
         else
         {
-            errors.Add(new SpecError("framework", $"unknown framework '{spec.Framework}'; use one of {string.Join(", ", FrameworkRegistry.Names)}"));
+            errors.Add(new SpecError("framework", $"unknown framework '{FreeText.Shown(spec.Framework)}'; use one of {string.Join(", ", FrameworkRegistry.Names)}"));
         }
 
         if (spec.FineTune.Mode == FineTuneKind.Lora)
@@ -82,7 +84,7 @@ public sealed class RunSpecValidator
             Check(l.Targets.Count > 0, "fineTune.lora.targets", $"must name at least one of {string.Join(", ", names)}");
             foreach (var target in l.Targets.Where(t => !names.Contains(t)))
             {
-                errors.Add(new SpecError("fineTune.lora.targets", $"unknown target '{target}'; use {string.Join(", ", names)}"));
+                errors.Add(new SpecError("fineTune.lora.targets", $"unknown target '{FreeText.Shown(target)}'; use {string.Join(", ", names)}"));
             }
             Check(l.Targets.Distinct().Count() == l.Targets.Count, "fineTune.lora.targets", "lists a target twice");
         }
@@ -106,7 +108,7 @@ public sealed class RunSpecValidator
         Range(t.EvalBatchSize, 1, 4096, "training.evalBatchSize");
 
         Check(spec.Seed >= 0, "seed", $"must be 0 or more, got {spec.Seed}");
-        Check(spec.Device is "auto" or "cpu" or "cuda", "device", $"must be auto, cpu or cuda, got '{spec.Device}'");
+        Check(spec.Device is "auto" or "cpu" or "cuda", "device", $"must be auto, cpu or cuda, got '{FreeText.Shown(spec.Device)}'");
         if (spec.Device == "cuda")
         {
             Check(_cudaAvailable(), "device", "cuda was requested but TorchSharp reports no CUDA device (build with -p:FedLabTorchBackend=cuda on a GPU machine)");
@@ -121,13 +123,19 @@ public sealed class RunSpecValidator
         {
             check(false, "dataset.name", "must name a bundled dataset (" + string.Join(", ", DatasetCatalog.BundledNames) + ") or a .csv/.jsonl file");
         }
+        else if (d.Name.Length > MaxPathChars)
+        {
+            check(false, "dataset.name", $"must be a bundled name or a file path of at most {MaxPathChars} characters, got {d.Name.Length}");
+        }
         else if (!DatasetCatalog.IsBundled(d.Name))
         {
-            var ext = Path.GetExtension(d.Name).ToLowerInvariant();
-            check(ext is ".csv" or ".jsonl", "dataset.name", $"unknown dataset '{d.Name}'; use a bundled dataset ({string.Join(", ", DatasetCatalog.BundledNames)}) or a path to a .csv or .jsonl file");
-            if (ext is ".csv" or ".jsonl")
+            // The same names an upload accepts: the loader reads .ndjson as JSON Lines and decompresses .gz itself,
+            // within the host's limits (EngineOptions.UserDatasetLimits).
+            bool supported = UserDatasetLoader.IsSupported(d.Name);
+            check(supported, "dataset.name", $"unknown dataset '{FreeText.Shown(d.Name)}'; use a bundled dataset ({string.Join(", ", DatasetCatalog.BundledNames)}) or a path to a {UserDatasetLoader.SupportedExtensions} file");
+            if (supported)
             {
-                check(File.Exists(d.Name), "dataset.name", $"file '{d.Name}' does not exist");
+                check(File.Exists(d.Name), "dataset.name", $"file '{FreeText.Shown(d.Name)}' does not exist");
             }
         }
         range(d.MaxTokens, 8, 512, "dataset.maxTokens");

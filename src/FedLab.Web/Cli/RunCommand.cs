@@ -114,7 +114,8 @@ internal static class RunCommand
         {
             throw new RunSpecException([new SpecError("--config", "spec files are limited to 1 MB")]);
         }
-        return File.ReadAllText(path);
+        // The API decodes request bodies with the same rules: UTF-8 only (BOM allowed).
+        return RunSpecJson.DecodeUtf8(File.ReadAllBytes(path));
     }
 
     internal static void WriteErrors(TextWriter error, string source, IReadOnlyList<SpecError> errors)

@@ -38,7 +38,12 @@ public static class FedLabWebExtensions
 
         services.AddFedLabData(settings.DatabasePath, settings.CheckpointDirectory);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(new EngineOptions { Threads = settings.EngineThreads });
+        services.TryAddSingleton(new EngineOptions 
+        {
+            Threads = settings.EngineThreads,
+            // A dataset file named in a spec is read within the limits an upload has (a .gz counted after decompression).
+            UserDatasetLimits = new Engine.Datasets.DatasetReadLimits(settings.MaxDecompressedBytes, settings.MaxFieldChars, settings.MaxDatasetRows),
+        });
         services.TryAddSingleton<RunBroadcaster>();
         services.TryAddSingleton<RunSpecChecker>();
         services.TryAddSingleton<DatasetUploads>();

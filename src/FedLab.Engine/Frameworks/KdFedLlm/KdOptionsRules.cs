@@ -51,7 +51,7 @@ public static class KdOptionsRules
             var info = entry is null ? null : ModelCatalog.Find(entry.Model);
             if (info is null)
             {
-                yield return new($"kd.clientModels[{i}].model", $"unknown model '{entry?.Model}'; known models: {string.Join(", ", ModelCatalog.Ids)}");
+                yield return new($"kd.clientModels[{i}].model", $"unknown model '{FreeText.Shown(entry?.Model)}'; known models: {string.Join(", ", ModelCatalog.Ids)}");
             }
             else if (entry!.Layers is int layers && (layers < 1 || layers > info.Shape.Layers))
             {
