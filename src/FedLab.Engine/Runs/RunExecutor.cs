@@ -69,9 +69,10 @@ public sealed class RunExecutor(EngineOptions options, TimeProvider? time = null
             ? RunCheckpoint.Save(dir, runId, round, spec, algorithm.CheckpointState())
             : null;
 
-        sink.Publish(new RunStarted(runId, _time.GetUtcNow(), spec, info, completed == 0 ? 0 : completed + 1));
         try
         {
+            // Inside the try: a sink that cannot record the start (a full disk) fails the run like any other error.
+            sink.Publish(new RunStarted(runId, _time.GetUtcNow(), spec, info, completed == 0 ? 0 : completed + 1));
             var evalClock = Stopwatch.StartNew();
             if (completed == 0)
             {

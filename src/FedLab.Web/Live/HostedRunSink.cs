@@ -17,11 +17,13 @@ public sealed class HostedRunSink(IRunEventSink recorder, RunBroadcaster broadca
 {
     public void Publish(RunEvent runEvent)
     {
-        int failedBefore = (recorder as RunRecorder)?.FailedWrites ?? 0;
-        recorder.Publish(runEvent);
-        if (recorder is RunRecorder { FailedWrites: var failed, LastError: { } error } && failed > failedBefore && runEvent is RunStarted or RoundFinished)
+        if (recorder is RunRecorder runRecorder)
         {
-            throw RunRecordingFailedException.For(runEvent, error);
+            RecordingGuard.PublishOrStop(runRecorder, runEvent);
+        }
+        else
+        {
+            recorder.Publish(runEvent);
         }
         observe?.Invoke(runEvent);
         broadcaster.Publish(runEvent);

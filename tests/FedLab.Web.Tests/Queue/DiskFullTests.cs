@@ -50,6 +50,37 @@ public sealed class DiskFullTests
         await app.Http.WaitForStatusAsync(id, "cancelled", TimeSpan.FromMinutes(2));
     }
 
+    [Fact]
+    public async Task FullDataFolder_MidRun_StopsALauncherRun_TheCliPath()
+    {
+        var disk = new FullDisk();
+        await using var app = await TestApp.StartAsync(b => b.Services.ConfigureDbContext<FedLabDbContext>(o => o.AddInterceptors(disk)));
+        var store = app.Services.GetRequiredService<RunStore>();
+        var launcher = app.Services.GetRequiredService<RunLauncher>();
+        var id = await store.CreateRunAsync(FedLab.Engine.Runs.RunSpecJson.Parse(TinySpecs.Json(rounds: 40, clients: 2, name: "disk-full cli")), null, CancellationToken.None);
+        // The disk fills up once round 1 is on disk (the observer hears of a round after the recorder stored it).
+        var observer = new Observer(e =>
+        {
+            if (e is FedLab.Engine.Runs.RoundFinished { Metrics.Round: 1 })
+            {
+                disk.IsFull = true;
+            }
+        });
+
+        var recorded = await launcher.ExecuteAsync(id, app.Services.GetRequiredService<FedLab.Engine.Federation.EngineOptions>(), observer, CancellationToken.None);
+        disk.IsFull = false;
+
+        Assert.Equal(FedLab.Engine.Runs.RunStatus.Failed, recorded.Result.Status);
+        Assert.StartsWith("the data folder is full:", recorded.Result.Error);
+        Assert.Equal(3, recorded.Result.Rounds.Count); // rounds 0, 1 and the round 2 that could not be recorded, then it stopped
+        Assert.True(recorded.FailedWrites > 0);
+    }
+
+    private sealed class Observer(Action<FedLab.Engine.Runs.RunEvent> onEvent) : FedLab.Engine.Runs.IRunEventSink
+    {
+        public void Publish(FedLab.Engine.Runs.RunEvent runEvent) => onEvent(runEvent);
+    }
+
     /// <summary>Makes every database connection fail to open, as SQLite does when its file cannot grow.</summary>
     private sealed class FullDisk : DbConnectionInterceptor
     {
