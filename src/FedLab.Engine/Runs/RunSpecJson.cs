@@ -44,12 +44,15 @@ public static class RunSpecJson
         return options;
     }
 
-    /// <summary>The same rules for documents read as a whole (experiments, compare files): comments yes, trailing commas and duplicate keys no.</summary>
+    /// <summary>
+    /// The same comment and comma rules for documents read as a whole (experiments, compare files): comments yes,
+    /// trailing commas no. Duplicate keys are left to the reader, which names the field (or sets
+    /// AllowDuplicateProperties = false itself).
+    /// </summary>
     public static JsonDocumentOptions DocumentOptions { get; } = new()
     {
         CommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = false,
-        AllowDuplicateProperties = false,
     };
 
     public static string Serialize(RunSpec spec) => JsonSerializer.Serialize(spec, Options);
