@@ -128,7 +128,8 @@ public sealed class RunLauncher(RunStore store, RunRecorderFactory recorders, Fe
     private async Task<RecordedRun> StartAsync(Guid runId, RunSpec spec, EngineOptions engine, IRunEventSink? observer, string? resumeFrom, CancellationToken ct)
     {
         var recorder = recorders.Create(runId);
-        IRunEventSink sink = observer is null ? recorder : new RunEventFanOut([recorder, observer]);
+        // A round that cannot be recorded stops the run (RecordingGuard); an observer that throws does not.
+        IRunEventSink sink = new RecordingGuard(recorder, observer is null ? null : new RunEventFanOut([observer]));
         var runOptions = new RunOptions { CheckpointDirectory = options.CheckpointDirectory, ResumeFrom = resumeFrom };
         var result = await new RunExecutor(engine, time).StartOnDedicatedThread(runId, spec, sink, ct, runOptions);
         return new RecordedRun(result, recorder.FailedWrites, recorder.LastError);

@@ -18,12 +18,13 @@ public static class DatasetCatalog
     /// A bundled name reads <c>&lt;dataDirectory&gt;/&lt;name&gt;.jsonl.gz</c>, whose split is fixed in the file
     /// (<paramref name="splitSeed"/> does not apply); anything else is a path given to <see cref="UserDatasetLoader"/>.
     /// </summary>
-    public static TextDataset Load(string nameOrPath, string? dataDirectory = null, int splitSeed = UserDatasetLoader.DefaultSplitSeed)
+    public static TextDataset Load(string nameOrPath, string? dataDirectory = null, int splitSeed = UserDatasetLoader.DefaultSplitSeed,
+        DatasetReadLimits? userLimits = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(nameOrPath);
         if (!IsBundled(nameOrPath))
         {
-            return UserDatasetLoader.Load(nameOrPath, splitSeed);
+            return userLimits is null ? UserDatasetLoader.Load(nameOrPath, splitSeed) : UserDatasetLoader.Load(nameOrPath, userLimits, splitSeed);
         }
         string name = nameOrPath.ToLowerInvariant();
         string path = Path.Combine(dataDirectory ?? DefaultDataDirectory, name + ".jsonl.gz");

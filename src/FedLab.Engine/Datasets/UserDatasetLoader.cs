@@ -89,6 +89,23 @@ public static class UserDatasetLoader
         return null;
     }
 
+    /// <summary>The file names a run spec and an upload accept: .csv, .jsonl, .ndjson and their gzip'd .gz forms.</summary>
+    public const string SupportedExtensions = ".csv, .jsonl or .ndjson (optionally gzip'd: .csv.gz, .jsonl.gz, .ndjson.gz)";
+
+    /// <summary>Whether the file name has one of the <see cref="SupportedExtensions"/>.</summary>
+    public static bool IsSupported(string path)
+    {
+        try
+        {
+            FormatOf(path);
+            return true;
+        }
+        catch (DatasetFormatException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The format implied by the file name; throws <see cref="DatasetFormatException"/> for others.</summary>
     public static (UserFileFormat Format, bool Gzip) FormatOf(string path)
     {

@@ -1,3 +1,4 @@
+using FedLab.Engine.Datasets;
 using FedLab.Engine.Models;
 
 namespace FedLab.Engine.Federation;
@@ -9,6 +10,12 @@ public sealed record EngineOptions
 
     /// <summary>Folder of the bundled datasets; null = the data/ folder beside the binaries.</summary>
     public string? DataDirectory { get; init; }
+
+    /// <summary>
+    /// Limits when a run reads a user's dataset file (bytes after decompression, longest field, rows): the host
+    /// sets the same limits its uploads have, so a .gz named in a CLI spec is bounded like an uploaded one.
+    /// </summary>
+    public DatasetReadLimits UserDatasetLimits { get; init; } = DatasetReadLimits.Default with { MaxRows = UserDatasetLoader.DefaultMaxRows };
 
     /// <summary>libtorch intra-op threads; 0 = one per core.</summary>
     public int Threads { get; init; }

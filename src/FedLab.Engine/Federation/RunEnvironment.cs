@@ -64,7 +64,7 @@ public sealed class RunEnvironment : IDisposable
         TextDataset dataset;
         try
         {
-            dataset = DatasetCatalog.Load(spec.Dataset.Name, options.DataDirectory);
+            dataset = DatasetCatalog.Load(spec.Dataset.Name, options.DataDirectory, userLimits: options.UserDatasetLimits);
         }
         catch (DatasetFormatException ex)
         {

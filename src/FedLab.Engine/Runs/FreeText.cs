@@ -27,7 +27,17 @@ public static class FreeText
         return -1;
     }
 
-    /// <summary>One error per free-text field of <paramref name="spec"/> that holds a control character.</summary>
+    /// <summary>The longest identifier a spec may give (model, device, framework, a LoRA target, a KD client model).</summary>
+    public const int MaxIdentifierChars = 200;
+
+    /// <summary>A value as an error message quotes it: at most 60 characters, so a 1 MB string is not echoed back.</summary>
+    public static string Shown(string? text) =>
+        text is null ? "" : text.Length <= 60 ? text : string.Concat(text.AsSpan(0, 57), "…");
+
+    /// <summary>
+    /// One error per free-text field of <paramref name="spec"/> that holds a control character, and per identifier
+    /// longer than <see cref="MaxIdentifierChars"/> (the name and the dataset path have their own limits).
+    /// </summary>
     public static IReadOnlyList<SpecError> Validate(RunSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -40,15 +50,34 @@ public static class FreeText
                 errors.Add(new SpecError(field, $"must not contain control characters (found U+{(int)text![at]:X4} at position {at + 1})"));
             }
         }
+        void Identifier(string? text, string field)
+        {
+            if (text is { Length: > MaxIdentifierChars })
+            {
+                errors.Add(new SpecError(field, $"must be at most {MaxIdentifierChars} characters, got {text.Length}"));
+            }
+            else
+            {
+                Check(text, field);
+            }
+        }
         Check(spec.Name, "name");
-        Check(spec.Model, "model");
+        Identifier(spec.Model, "model");
+        Identifier(spec.Framework, "framework");
         Check(spec.Dataset?.Name, "dataset.name");
-        Check(spec.Device, "device");
+        Identifier(spec.Device, "device");
         if (spec.FineTune?.Lora?.Targets is { } targets)
         {
             for (int i = 0; i < targets.Count; i++)
             {
-                Check(targets[i], $"fineTune.lora.targets[{i}]");
+                Identifier(targets[i], $"fineTune.lora.targets[{i}]");
+            }
+        }
+        if (spec.Kd?.ClientModels is { } clientModels)
+        {
+            for (int i = 0; i < clientModels.Count; i++)
+            {
+                Identifier(clientModels[i]?.Model, $"kd.clientModels[{i}].model");
             }
         }
         return errors;

@@ -69,9 +69,10 @@ public sealed class RunExecutor(EngineOptions options, TimeProvider? time = null
             ? RunCheckpoint.Save(dir, runId, round, spec, algorithm.CheckpointState())
             : null;
 
-        sink.Publish(new RunStarted(runId, _time.GetUtcNow(), spec, info, completed == 0 ? 0 : completed + 1));
         try
         {
+            // Inside the try: a sink that cannot record the start (a full disk) fails the run like any other error.
+            sink.Publish(new RunStarted(runId, _time.GetUtcNow(), spec, info, completed == 0 ? 0 : completed + 1));
             var evalClock = Stopwatch.StartNew();
             if (completed == 0)
             {
@@ -81,7 +82,12 @@ public sealed class RunExecutor(EngineOptions options, TimeProvider? time = null
                 var zero = new RoundMetrics(0, initial, 0, 0, 0, none, none, 0, 0, 0, evalClock.Elapsed.TotalSeconds, evalClock.Elapsed.TotalSeconds, null,
                     clientAccuracy?.Mean, clientAccuracy?.Std);
                 rounds.Add(zero);
-                sink.Publish(new RoundFinished(runId, _time.GetUtcNow(), zero, spec.Training.Rounds, Checkpoint(0)));
+                var zeroDiverged = RunDivergedException.Check(zero);
+                sink.Publish(new RoundFinished(runId, _time.GetUtcNow(), zero, spec.Training.Rounds, zeroDiverged is null ? Checkpoint(0) : null));
+                if (zeroDiverged is not null)
+                {
+                    throw new RunDivergedException(zeroDiverged);
+                }
             }
 
             for (int round = completed + 1; round <= spec.Training.Rounds; round++)
@@ -100,7 +106,14 @@ public sealed class RunExecutor(EngineOptions options, TimeProvider? time = null
                 double evalSeconds = evalClock.Elapsed.TotalSeconds;
                 var metrics = Summarise(round, global, outcome, evalSeconds, roundClock.Elapsed.TotalSeconds, (algorithm as IClientModelEvaluation)?.ClientAccuracy);
                 rounds.Add(metrics);
-                sink.Publish(new RoundFinished(runId, _time.GetUtcNow(), metrics, spec.Training.Rounds, Checkpoint(round)));
+                // A non-finite loss cannot recover: record the round (so its NaN shows), keep the checkpoint of the
+                // round before it (a resume retries from there), and end the run as failed, saying so.
+                var diverged = RunDivergedException.Check(metrics);
+                sink.Publish(new RoundFinished(runId, _time.GetUtcNow(), metrics, spec.Training.Rounds, diverged is null ? Checkpoint(round) : null));
+                if (diverged is not null)
+                {
+                    throw new RunDivergedException(diverged);
+                }
             }
             var result = new RunResult(runId, spec, info, RunStatus.Finished, rounds, clientRounds, null, wall.Elapsed.TotalSeconds);
             sink.Publish(new RunFinished(runId, _time.GetUtcNow(), result.BestAccuracy, result.FinalAccuracy, result.WallSeconds));
@@ -113,10 +126,19 @@ public sealed class RunExecutor(EngineOptions options, TimeProvider? time = null
         }
         catch (Exception ex) when (ex is not RunSpecException)
         {
-            sink.Publish(new RunFailed(runId, _time.GetUtcNow(), ex.Message));
-            return new RunResult(runId, spec, info, RunStatus.Failed, rounds, clientRounds, ex.Message, wall.Elapsed.TotalSeconds);
+            var message = FailureMessage(ex);
+            sink.Publish(new RunFailed(runId, _time.GetUtcNow(), message));
+            return new RunResult(runId, spec, info, RunStatus.Failed, rounds, clientRounds, message, wall.Elapsed.TotalSeconds);
         }
     }
+
+    /// <summary>The error a failed run reports: a full disk (checkpoint write) says so in plain words.</summary>
+    private static string FailureMessage(Exception ex) =>
+        ex is IOException && DiskFull(ex) ? $"the disk is full: {ex.Message}" : ex.Message;
+
+    /// <summary>ENOSPC (28) on Unix, ERROR_DISK_FULL (112) / ERROR_HANDLE_DISK_FULL (39) on Windows.</summary>
+    internal static bool DiskFull(Exception ex) =>
+        (ex.HResult & 0xFFFF) is 28 or 39 or 112 || ex.Message.Contains("No space left on device", StringComparison.OrdinalIgnoreCase);
 
     private static RoundMetrics Summarise(int round, EvalMetrics global, RoundOutcome outcome, double evalSeconds, double wallSeconds, (double Mean, double Std)? clientAccuracy)
     {

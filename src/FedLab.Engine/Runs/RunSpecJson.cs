@@ -6,18 +6,30 @@ namespace FedLab.Engine.Runs;
 /// <summary>
 /// Strict JSON for run specs. Unlike ASP.NET's web defaults, a number given as a string, a duplicate key,
 /// an unknown field, a missing required field or a null where a value is needed is an error naming the field.
+/// The one parse policy of every way in (REST API, CLI files, compare files, experiments, the form): text is
+/// UTF-8 (a BOM is allowed; UTF-16/32 and invalid bytes are refused, see <see cref="DecodeUtf8"/>); <c>//</c> and
+/// <c>/* */</c> comments are allowed (a researcher's spec file may explain itself); trailing commas are not.
 /// </summary>
 public static class RunSpecJson
 {
     public static JsonSerializerOptions Options { get; } = CreateOptions();
 
-    public static JsonSerializerOptions CreateOptions()
+    /// <summary>
+    /// For results (the CLI's <c>--out</c> file, the compare report): like <see cref="Options"/>, but a metric that is
+    /// NaN or ±∞ (a diverged run) is written as the JSON string "NaN", "Infinity" or "-Infinity" instead of failing
+    /// the whole file. The export and the hub use the same convention.
+    /// </summary>
+    public static JsonSerializerOptions OutputOptions { get; } = CreateOptions(JsonNumberHandling.AllowNamedFloatingPointLiterals);
+
+    public static JsonSerializerOptions CreateOptions() => CreateOptions(JsonNumberHandling.Strict);
+
+    private static JsonSerializerOptions CreateOptions(JsonNumberHandling numbers)
     {
         var options = new JsonSerializerOptions
         {
             PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
             UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-            NumberHandling = JsonNumberHandling.Strict,
+            NumberHandling = numbers,
             AllowDuplicateProperties = false,
             RespectNullableAnnotations = true,
             RespectRequiredConstructorParameters = true,
@@ -32,7 +44,49 @@ public static class RunSpecJson
         return options;
     }
 
+    /// <summary>
+    /// The same comment and comma rules for documents read as a whole (experiments, compare files): comments yes,
+    /// trailing commas no. Duplicate keys are left to the reader, which names the field (or sets
+    /// AllowDuplicateProperties = false itself).
+    /// </summary>
+    public static JsonDocumentOptions DocumentOptions { get; } = new()
+    {
+        CommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = false,
+    };
+
     public static string Serialize(RunSpec spec) => JsonSerializer.Serialize(spec, Options);
+
+    /// <summary>
+    /// Spec text from bytes (a request body, a file): UTF-8, with or without a BOM. UTF-16 and UTF-32 (by their BOM
+    /// or, without one, by their NUL bytes) and invalid UTF-8 are refused with <see cref="RunSpecException"/> at
+    /// field "$", saying to save the file as UTF-8.
+    /// </summary>
+    public static string DecodeUtf8(ReadOnlySpan<byte> bytes)
+    {
+        static RunSpecException Refuse(string message) => new([new SpecError("$", message)]);
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE, 0x00, 0x00]) || bytes.StartsWith((ReadOnlySpan<byte>)[0x00, 0x00, 0xFE, 0xFF]))
+        {
+            throw Refuse("the spec is UTF-32 text; save it as UTF-8");
+        }
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || bytes.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
+        {
+            throw Refuse("the spec is UTF-16 text; save it as UTF-8");
+        }
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            bytes = bytes[3..];
+        }
+        if (bytes.IndexOf((byte)0) is int nul and >= 0)
+        {
+            throw Refuse($"the spec holds a NUL byte at offset {nul} (UTF-16 text without a byte order mark?); save it as UTF-8");
+        }
+        var chars = new char[bytes.Length];
+        var status = System.Text.Unicode.Utf8.ToUtf16(bytes, chars, out int read, out int written, replaceInvalidSequences: false);
+        return status == System.Buffers.OperationStatus.Done
+            ? new string(chars, 0, written)
+            : throw Refuse($"the spec is not valid UTF-8 (first invalid byte at offset {read}); save it as UTF-8");
+    }
 
     /// <summary>Parses and validates; throws <see cref="RunSpecException"/> listing every problem.</summary>
     public static RunSpec ParseAndValidate(string json, RunSpecValidator? validator = null)

@@ -13,6 +13,11 @@ public sealed class RunSpecValidator
 {
     public const int MaxClients = 1000;
     public const int MaxRounds = 10_000;
+    /// <summary>The smallest learning rate any optimizer in a spec accepts: below it nothing moves in float32.</summary>
+    public const double MinLearningRate = 1e-7;
+    public const double MinDirichletAlpha = 1e-3;
+    /// <summary>The longest dataset path a spec may give.</summary>
+    public const int MaxPathChars = 4096;
     /// <summary>The LoRA targets named when the model is unknown (the default model's family's).</summary>
     public static IReadOnlyList<string> LoraTargetNames => ModelCatalog.Get(ModelCatalog.DefaultModelId).Family.LoraTargetNames;
 
@@ -40,9 +45,9 @@ public sealed class RunSpecValidator
         void Range(double value, double min, double max, string field) =>
             Check(value >= min && value <= max, field, $"must be between {F(min)} and {F(max)}, got {F(value)}");
 
-        Check(!string.IsNullOrWhiteSpace(spec.Name) && spec.Name.Length <= 200, "name", "must be 1 to 200 characters");
+        Check(!string.IsNullOrWhiteSpace(spec.Name) && spec.Name.Length <= 200, "name", $"must be 1 to 200 characters, got {spec.Name?.Length ?? 0}");
         errors.AddRange(FreeText.Validate(spec));
-        Check(ModelCatalog.Find(spec.Model) is not null, "model", $"unknown model '{spec.Model}'; known models: {string.Join(", ", ModelCatalog.Ids)}");
+        Check(ModelCatalog.Find(spec.Model) is not null, "model", $"unknown model '{FreeText.Shown(spec.Model)}'; known models: {string.Join(", ", ModelCatalog.Ids)}");
 
         ValidateDataset(spec, Check, Range);
 
@@ -50,7 +55,8 @@ public sealed class RunSpecValidator
         Range(p.Clients, 1, MaxClients, "partition.clients");
         if (p.Kind == PartitionMethod.Dirichlet)
         {
-            Check(p.Alpha > 0 && p.Alpha <= 1e6, "partition.alpha", $"must be greater than 0 and at most 1000000, got {F(p.Alpha)}");
+            // Below about 1e-3 the Dirichlet draws underflow to zero and every client gets one label or nothing.
+            Range(p.Alpha, MinDirichletAlpha, 1e6, "partition.alpha");
         }
         if (p.Kind == PartitionMethod.Shards)
         {
@@ -64,21 +70,21 @@ public sealed class RunSpecValidator
         }
         else
         {
-            errors.Add(new SpecError("framework", $"unknown framework '{spec.Framework}'; use one of {string.Join(", ", FrameworkRegistry.Names)}"));
+            errors.Add(new SpecError("framework", $"unknown framework '{FreeText.Shown(spec.Framework)}'; use one of {string.Join(", ", FrameworkRegistry.Names)}"));
         }
 
         if (spec.FineTune.Mode == FineTuneKind.Lora)
         {
             var l = spec.FineTune.Lora;
             Range(l.Rank, 1, 256, "fineTune.lora.rank");
-            Check(l.Alpha > 0 && l.Alpha <= 10_000, "fineTune.lora.alpha", $"must be greater than 0 and at most 10000, got {F(l.Alpha)}");
+            Range(l.Alpha, 0.01, 10_000, "fineTune.lora.alpha");
             Check(l.Dropout >= 0 && l.Dropout < 1, "fineTune.lora.dropout", $"must be at least 0 and below 1, got {F(l.Dropout)}");
             // The family of the named model decides which names are targets (BERT: query, key, value, output, ffn).
             var names = ModelCatalog.Find(spec.Model)?.Family.LoraTargetNames ?? LoraTargetNames;
             Check(l.Targets.Count > 0, "fineTune.lora.targets", $"must name at least one of {string.Join(", ", names)}");
             foreach (var target in l.Targets.Where(t => !names.Contains(t)))
             {
-                errors.Add(new SpecError("fineTune.lora.targets", $"unknown target '{target}'; use {string.Join(", ", names)}"));
+                errors.Add(new SpecError("fineTune.lora.targets", $"unknown target '{FreeText.Shown(target)}'; use {string.Join(", ", names)}"));
             }
             Check(l.Targets.Distinct().Count() == l.Targets.Count, "fineTune.lora.targets", "lists a target twice");
         }
@@ -96,13 +102,13 @@ public sealed class RunSpecValidator
             Check(epochs > 0 && epochs <= 100, "training.localEpochs", $"must be greater than 0 and at most 100, got {F(epochs)}");
         }
         Range(t.BatchSize, 1, 1024, "training.batchSize");
-        Check(t.LearningRate > 0 && t.LearningRate <= 1, "training.learningRate", $"must be greater than 0 and at most 1, got {F(t.LearningRate)}");
+        Range(t.LearningRate, MinLearningRate, 1, "training.learningRate");
         Range(t.WeightDecay, 0, 1, "training.weightDecay");
         Check(t.Dropout >= 0 && t.Dropout < 1, "training.dropout", $"must be at least 0 and below 1, got {F(t.Dropout)}");
         Range(t.EvalBatchSize, 1, 4096, "training.evalBatchSize");
 
         Check(spec.Seed >= 0, "seed", $"must be 0 or more, got {spec.Seed}");
-        Check(spec.Device is "auto" or "cpu" or "cuda", "device", $"must be auto, cpu or cuda, got '{spec.Device}'");
+        Check(spec.Device is "auto" or "cpu" or "cuda", "device", $"must be auto, cpu or cuda, got '{FreeText.Shown(spec.Device)}'");
         if (spec.Device == "cuda")
         {
             Check(_cudaAvailable(), "device", "cuda was requested but TorchSharp reports no CUDA device (build with -p:FedLabTorchBackend=cuda on a GPU machine)");
@@ -117,13 +123,19 @@ public sealed class RunSpecValidator
         {
             check(false, "dataset.name", "must name a bundled dataset (" + string.Join(", ", DatasetCatalog.BundledNames) + ") or a .csv/.jsonl file");
         }
+        else if (d.Name.Length > MaxPathChars)
+        {
+            check(false, "dataset.name", $"must be a bundled name or a file path of at most {MaxPathChars} characters, got {d.Name.Length}");
+        }
         else if (!DatasetCatalog.IsBundled(d.Name))
         {
-            var ext = Path.GetExtension(d.Name).ToLowerInvariant();
-            check(ext is ".csv" or ".jsonl", "dataset.name", $"unknown dataset '{d.Name}'; use a bundled dataset ({string.Join(", ", DatasetCatalog.BundledNames)}) or a path to a .csv or .jsonl file");
-            if (ext is ".csv" or ".jsonl")
+            // The same names an upload accepts: the loader reads .ndjson as JSON Lines and decompresses .gz itself,
+            // within the host's limits (EngineOptions.UserDatasetLimits).
+            bool supported = UserDatasetLoader.IsSupported(d.Name);
+            check(supported, "dataset.name", $"unknown dataset '{FreeText.Shown(d.Name)}'; use a bundled dataset ({string.Join(", ", DatasetCatalog.BundledNames)}) or a path to a {UserDatasetLoader.SupportedExtensions} file");
+            if (supported)
             {
-                check(File.Exists(d.Name), "dataset.name", $"file '{d.Name}' does not exist");
+                check(File.Exists(d.Name), "dataset.name", $"file '{FreeText.Shown(d.Name)}' does not exist");
             }
         }
         range(d.MaxTokens, 8, 512, "dataset.maxTokens");

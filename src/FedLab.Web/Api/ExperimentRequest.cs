@@ -19,7 +19,7 @@ public sealed record ExperimentRequest(string Name, string? Description, RunSpec
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json, new JsonDocumentOptions { AllowDuplicateProperties = false, CommentHandling = JsonCommentHandling.Skip });
+            document = JsonDocument.Parse(json, RunSpecJson.DocumentOptions with { AllowDuplicateProperties = false });
         }
         catch (JsonException ex)
         {

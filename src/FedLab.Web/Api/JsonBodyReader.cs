@@ -1,4 +1,4 @@
-using System.Text;
+using FedLab.Engine.Runs;
 
 namespace FedLab.Web.Api;
 
@@ -35,12 +35,12 @@ public static class JsonBodyReader
         }
         try
         {
-            var text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
-            return (text.TrimStart('\uFEFF'), null);
+            // The CLI decodes spec files with the same rules.
+            return (RunSpecJson.DecodeUtf8(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)), null);
         }
-        catch (DecoderFallbackException)
+        catch (RunSpecException ex)
         {
-            return (null, ApiErrors.BadRequest(ApiErrors.One("$", "the body is not valid UTF-8")));
+            return (null, ApiErrors.BadRequest(ApiErrors.One("$", ex.Errors[0].Message)));
         }
     }
 

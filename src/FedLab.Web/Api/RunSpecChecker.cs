@@ -53,7 +53,7 @@ public sealed class RunSpecChecker(IOptions<FedLabSettings> settings)
         {
             return null;
         }
-        return $"'{name}' is not a dataset this dashboard holds: use a bundled dataset ({string.Join(", ", DatasetCatalog.BundledNames)}) or upload the file first (New run form, or POST /api/datasets) and use the name it returns";
+        return $"'{FreeText.Shown(name)}' is not a dataset this dashboard holds: use a bundled dataset ({string.Join(", ", DatasetCatalog.BundledNames)}) or upload the file first (New run form, or POST /api/datasets) and use the name it returns";
     }
 
     public bool IsUpload(string path)

@@ -53,7 +53,12 @@ internal static class CommandLine
             return RunCommand.BadInput;
         }
         var settings = CliSettings.Load();
-        var engine = new EngineOptions { Threads = settings.EngineThreads };
+        var engine = new EngineOptions 
+        {
+            Threads = settings.EngineThreads,
+            // A dataset file named in a spec is read within the limits an upload has (a .gz counted after decompression).
+            UserDatasetLimits = new Engine.Datasets.DatasetReadLimits(settings.MaxDecompressedBytes, settings.MaxFieldChars, settings.MaxDatasetRows),
+        };
         using var cts = new CancellationTokenSource();
         int interrupts = 0;
         ConsoleCancelEventHandler onCancel = (_, e) =>

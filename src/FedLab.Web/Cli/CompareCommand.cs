@@ -29,6 +29,11 @@ internal static class CompareCommand
             error.WriteLine($"--out must name a .csv file (the JSON is written next to it), got '{outPath}'");
             return RunCommand.BadInput;
         }
+        if (outPath is not null && (OutputFileCheck.Problem(outPath) ?? OutputFileCheck.Problem(Path.ChangeExtension(outPath, ".json"))) is string outProblem)
+        {
+            error.WriteLine(outProblem);
+            return RunCommand.BadInput;
+        }
         string name;
         IReadOnlyList<CompareRun> runs;
         try

@@ -28,7 +28,7 @@ internal static class CompareFile
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = false });
+            document = JsonDocument.Parse(json, RunSpecJson.DocumentOptions);
         }
         catch (JsonException ex)
         {

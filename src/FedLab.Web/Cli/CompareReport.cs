@@ -88,7 +88,7 @@ internal static class CompareReport
                 x.Second.Rounds,
             }).ToList(),
         };
-        return JsonSerializer.Serialize(document, RunSpecJson.Options);
+        return JsonSerializer.Serialize(document, RunSpecJson.OutputOptions);
     }
 
     private static string Quote(string text) => text.Contains(',') || text.Contains('"') ? $"\"{text.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : text;

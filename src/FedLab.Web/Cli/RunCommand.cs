@@ -26,6 +26,11 @@ internal static class RunCommand
             error.WriteLine("usage: run --config <spec.json> [--out <results.json>]");
             return BadInput;
         }
+        if (args.Get("out") is string outFile && OutputFileCheck.Problem(outFile) is string outProblem)
+        {
+            error.WriteLine(outProblem);
+            return BadInput;
+        }
         RunSpec spec;
         try
         {
@@ -79,8 +84,17 @@ internal static class RunCommand
         }
         if (outPath is not null)
         {
-            await File.WriteAllTextAsync(outPath, JsonSerializer.Serialize(result, RunSpecJson.Options), CancellationToken.None);
-            output.WriteLine($"metrics written to {outPath}");
+            try
+            {
+                await File.WriteAllTextAsync(outPath, JsonSerializer.Serialize(result, RunSpecJson.OutputOptions), CancellationToken.None);
+                output.WriteLine($"metrics written to {outPath}");
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Checked before the run started; the disk may have filled up since. The run itself is recorded.
+                error.WriteLine($"could not write {outPath}: {ex.Message}; the run is recorded (export --runs {result.RunId})");
+                return Failed;
+            }
         }
         return result.Status switch
         {
@@ -100,7 +114,8 @@ internal static class RunCommand
         {
             throw new RunSpecException([new SpecError("--config", "spec files are limited to 1 MB")]);
         }
-        return File.ReadAllText(path);
+        // The API decodes request bodies with the same rules: UTF-8 only (BOM allowed).
+        return RunSpecJson.DecodeUtf8(File.ReadAllBytes(path));
     }
 
     internal static void WriteErrors(TextWriter error, string source, IReadOnlyList<SpecError> errors)

@@ -38,7 +38,12 @@ public static class FedLabWebExtensions
 
         services.AddFedLabData(settings.DatabasePath, settings.CheckpointDirectory);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(new EngineOptions { Threads = settings.EngineThreads });
+        services.TryAddSingleton(new EngineOptions 
+        {
+            Threads = settings.EngineThreads,
+            // A dataset file named in a spec is read within the limits an upload has (a .gz counted after decompression).
+            UserDatasetLimits = new Engine.Datasets.DatasetReadLimits(settings.MaxDecompressedBytes, settings.MaxFieldChars, settings.MaxDatasetRows),
+        });
         services.TryAddSingleton<RunBroadcaster>();
         services.TryAddSingleton<RunSpecChecker>();
         services.TryAddSingleton<DatasetUploads>();
@@ -63,7 +68,10 @@ public static class FedLabWebExtensions
         });
         services.AddRateLimiter(o => LoginEndpoints.AddRateLimit(o, settings));
         services.AddOpenApi(o => o.AddJsonBodies());
-        services.AddSignalR(o => Microsoft.AspNetCore.SignalR.HubOptionsExtensions.AddFilter<HubFailureLogFilter>(o));
+        services.AddSignalR(o => Microsoft.AspNetCore.SignalR.HubOptionsExtensions.AddFilter<HubFailureLogFilter>(o))
+            // A diverged round carries NaN: write it as "NaN" (the export's convention) rather than fail the message,
+            // which would close the subscriber's connection.
+            .AddJsonProtocol(o => o.PayloadSerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals);
         // HubFailureLogFilter logs hub method failures (a refusal as one line); SignalR's dispatcher would log each
         // again at Error with a stack trace. Keep its warnings only.
         builder.Logging.AddFilter(HubFailureLogFilter.DispatcherCategory, level => level == LogLevel.Warning);

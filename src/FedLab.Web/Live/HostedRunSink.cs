@@ -1,3 +1,4 @@
+using FedLab.Data;
 using FedLab.Engine.Runs;
 using FedLab.Web.Hubs;
 

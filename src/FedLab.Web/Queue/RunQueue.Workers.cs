@@ -57,6 +57,14 @@ public sealed partial class RunQueue
             if (recorded.FailedWrites > 0)
             {
                 _logger.LogError(recorded.LastWriteError, "run {RunId}: {Count} event(s) could not be written to the database; its stored rounds are incomplete", runId, recorded.FailedWrites);
+                // The recorder may not have stored how the run ended (a full data folder): store it here, and keep
+                // trying in the background until it is stored, so the run never stays "running" for good.
+                var error = result.Error ?? (recorded.LastWriteError is { } e ? Data.StorageFailure.Describe(e) : null);
+                if (!await SetStatusAsync(runId, result.Status, error, CancellationToken.None))
+                {
+                    _unstoredEnds[runId] = (result.Status, error);
+                    _ = StoreEndLaterAsync(runId, stoppingToken);
+                }
             }
         }
         catch (Exception ex) when (ex is RunSpecException or IOException or InvalidDataException)
@@ -73,7 +81,11 @@ public sealed partial class RunQueue
         catch (Exception ex)
         {
             _logger.LogError(ex, "run {RunId} could not run", runId);
-            await SetStatusAsync(runId, RunStatus.Failed, ex.Message, CancellationToken.None);
+            if (!await SetStatusAsync(runId, RunStatus.Failed, ex.Message, CancellationToken.None))
+            {
+                _unstoredEnds[runId] = (RunStatus.Failed, ex.Message);
+                _ = StoreEndLaterAsync(runId, stoppingToken);
+            }
         }
         finally
         {
@@ -84,8 +96,10 @@ public sealed partial class RunQueue
         }
     }
 
-    private async Task SetStatusAsync(Guid runId, RunStatus status, string? error, CancellationToken ct)
+    /// <summary>Stores and announces a status; false (logged) when it could not be stored.</summary>
+    private async Task<bool> SetStatusAsync(Guid runId, RunStatus status, string? error, CancellationToken ct)
     {
+        bool stored = true;
         try
         {
             await _store.SetStatusAsync(runId, status, error, ct);
@@ -93,8 +107,48 @@ public sealed partial class RunQueue
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             _logger.LogError(ex, "could not store status {Status} of run {RunId}", status, runId);
+            stored = false;
         }
         Announce(new RunStatusChanged(runId, _time.GetUtcNow(), status, error));
+        return stored;
+    }
+
+    /// <summary>Retries storing how a run ended (e.g. until space is back in the data folder).</summary>
+    private async Task StoreEndLaterAsync(Guid runId, CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (_unstoredEnds.ContainsKey(runId))
+            {
+                await Task.Delay(StoreEndRetry, _time, stoppingToken);
+                await TryStoreEndAsync(runId, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Host stopping: the next start marks the run interrupted (its owner is gone).
+        }
+    }
+
+    /// <summary>Stores a pending end status now; true when there is none left to store.</summary>
+    private async Task<bool> TryStoreEndAsync(Guid runId, CancellationToken ct)
+    {
+        if (!_unstoredEnds.TryGetValue(runId, out var end))
+        {
+            return true;
+        }
+        try
+        {
+            await _store.SetStatusAsync(runId, end.Status, end.Error, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _logger.LogDebug(ex, "run {RunId}: its end status still cannot be stored", runId);
+            return false;
+        }
+        _unstoredEnds.TryRemove(runId, out _);
+        _logger.LogInformation("run {RunId}: its end status ({Status}) is stored now", runId, end.Status);
+        return true;
     }
 
     private void Announce(RunStatusChanged change)

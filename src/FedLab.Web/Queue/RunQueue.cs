@@ -29,6 +29,8 @@ public sealed partial class RunQueue : BackgroundService
     private readonly Channel<Guid> _queue;
     private readonly ConcurrentDictionary<Guid, byte> _waiting = new();
     private readonly ConcurrentDictionary<Guid, ActiveRun> _active = new();
+    // Runs that ended while their end status could not be stored (a full data folder), and that status.
+    private readonly ConcurrentDictionary<Guid, (RunStatus Status, string? Error)> _unstoredEnds = new();
     private readonly SemaphoreSlim _admission = new(1, 1);
     // Moving a run from waiting to active, and cancelling it, happen under this lock: a cancel never falls
     // between the two.
@@ -54,6 +56,9 @@ public sealed partial class RunQueue : BackgroundService
             SingleWriter = false,
         });
     }
+
+    /// <summary>How often a run's end status that could not be stored is tried again.</summary>
+    private static readonly TimeSpan StoreEndRetry = TimeSpan.FromSeconds(1);
 
     public int WaitingCount => _waiting.Count;
 
@@ -125,6 +130,10 @@ public sealed partial class RunQueue : BackgroundService
         if (_active.ContainsKey(runId) || _waiting.ContainsKey(runId))
         {
             return RunActionResult.Refused("the run is already queued or running");
+        }
+        if (!await TryStoreEndAsync(runId, ct))
+        {
+            return RunActionResult.Refused("the run stopped because its data could not be written, and its end still cannot be stored; free space in the data folder and try again");
         }
         if (await _store.GetRunSummaryAsync(runId, ct) is null)
         {

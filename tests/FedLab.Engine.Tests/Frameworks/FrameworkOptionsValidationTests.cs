@@ -41,7 +41,7 @@ public sealed class FrameworkOptionsValidationTests
         var errors = Errors(spec);
         Assert.Equal("must be between 1 and the number of classes (2 in spam), got 3", Assert.Single(errors["kd.topK"]));
         Assert.Equal("must be between 1 and the size of the public split (589 examples in spam), got 1000", Assert.Single(errors["kd.publicSize"]));
-        Assert.Equal("must be greater than 0 and at most 100, got 0", Assert.Single(errors["kd.temperature"]));
+        Assert.Equal("must be between 0.05 and 100, got 0", Assert.Single(errors["kd.temperature"]));
         Assert.Single(errors["kd.distillationSteps"]);
         Assert.Equal("must be between 1 and 6 (minilm-l6 has 6 layers), got 7", Assert.Single(errors["kd.clientModels[0].layers"]));
         Assert.StartsWith("unknown model 'gpt-17'", Assert.Single(errors["kd.clientModels[1].model"]), StringComparison.Ordinal);

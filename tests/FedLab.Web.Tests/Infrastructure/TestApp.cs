@@ -34,7 +34,10 @@ public sealed class TestApp : IAsyncDisposable
     /// <summary>The app's warnings and errors so far.</summary>
     public CapturedLogs Logs { get; }
 
-    public static async Task<TestApp> StartAsync(params string[] settings)
+    public static Task<TestApp> StartAsync(params string[] settings) => StartAsync(null, settings);
+
+    /// <param name="configure">Runs after the test registrations (a test injects faults here).</param>
+    public static async Task<TestApp> StartAsync(Action<WebApplicationBuilder>? configure, params string[] settings)
     {
         var data = Path.Combine(Path.GetTempPath(), "fedlab-web-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(data);
@@ -45,6 +48,7 @@ public sealed class TestApp : IAsyncDisposable
             builder.Services.Replace(ServiceDescriptor.Singleton(new EngineOptions { Models = Models }));
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
             builder.Logging.AddProvider(logs);
+            configure?.Invoke(builder);
         });
         try
         {

@@ -36,9 +36,9 @@ public sealed class FedLlmFramework : FrameworkDescriptor, IBuiltInOptions
         {
             yield return new("fedLlm.proxMu", $"must be between 0 and 100, got {F(f.ProxMu)}");
         }
-        if (!(f.ServerLearningRate > 0 && f.ServerLearningRate <= 100))
+        if (!(f.ServerLearningRate >= RunSpecValidator.MinLearningRate && f.ServerLearningRate <= 100))
         {
-            yield return new("fedLlm.serverLearningRate", $"must be greater than 0 and at most 100, got {F(f.ServerLearningRate)}");
+            yield return new("fedLlm.serverLearningRate", $"must be between {F(RunSpecValidator.MinLearningRate)} and 100, got {F(f.ServerLearningRate)}");
         }
         if (!(f.ServerMomentum >= 0 && f.ServerMomentum < 1))
         {
@@ -48,9 +48,10 @@ public sealed class FedLlmFramework : FrameworkDescriptor, IBuiltInOptions
         {
             yield return new("fedLlm.serverBeta2", $"must be at least 0 and below 1, got {F(f.ServerBeta2)}");
         }
-        if (!(f.ServerEpsilon > 0 && f.ServerEpsilon <= 1))
+        // FedAdam divides by sqrt(v) + ε in float32: an ε below about 1e-12 is 0 there and a zero update becomes NaN.
+        if (!(f.ServerEpsilon >= 1e-12 && f.ServerEpsilon <= 1))
         {
-            yield return new("fedLlm.serverEpsilon", $"must be greater than 0 and at most 1, got {F(f.ServerEpsilon)}");
+            yield return new("fedLlm.serverEpsilon", $"must be between 1E-12 and 1, got {F(f.ServerEpsilon)}");
         }
     }
 

@@ -7,6 +7,8 @@ namespace FedLab.Engine.Frameworks.KdFedLlm;
 /// <summary>Validation of <see cref="KdOptions"/>: plain ranges, plus the rules that need the dataset's class count and public split.</summary>
 public static class KdOptionsRules
 {
+    public const double MinTemperature = 0.05;
+
     public static IEnumerable<SpecError> Validate(RunSpec spec, DatasetFacts? facts)
     {
         var kd = spec.Kd;
@@ -22,17 +24,18 @@ public static class KdOptionsRules
         {
             yield return new("kd.logitPrecision", "must be fp32 or fp16");
         }
-        if (!(kd.Temperature > 0 && kd.Temperature <= 100))
+        // Logits are divided by the temperature: far below 1 they overflow float32 and the loss becomes NaN.
+        if (!(kd.Temperature >= MinTemperature && kd.Temperature <= 100))
         {
-            yield return new("kd.temperature", $"must be greater than 0 and at most 100, got {F(kd.Temperature)}");
+            yield return new("kd.temperature", $"must be between {F(MinTemperature)} and 100, got {F(kd.Temperature)}");
         }
         if (kd.DistillationSteps is < 0 or > 100_000)
         {
             yield return new("kd.distillationSteps", $"must be between 0 and 100000, got {kd.DistillationSteps}");
         }
-        if (kd.DistillationLearningRate is double lr && !(lr > 0 && lr <= 1))
+        if (kd.DistillationLearningRate is double lr && !(lr >= RunSpecValidator.MinLearningRate && lr <= 1))
         {
-            yield return new("kd.distillationLearningRate", $"must be greater than 0 and at most 1, got {F(lr)}");
+            yield return new("kd.distillationLearningRate", $"must be between {F(RunSpecValidator.MinLearningRate)} and 1, got {F(lr)}");
         }
         if (kd.ServerDistillationSteps is < 1 or > 100_000)
         {
@@ -48,7 +51,7 @@ public static class KdOptionsRules
             var info = entry is null ? null : ModelCatalog.Find(entry.Model);
             if (info is null)
             {
-                yield return new($"kd.clientModels[{i}].model", $"unknown model '{entry?.Model}'; known models: {string.Join(", ", ModelCatalog.Ids)}");
+                yield return new($"kd.clientModels[{i}].model", $"unknown model '{FreeText.Shown(entry?.Model)}'; known models: {string.Join(", ", ModelCatalog.Ids)}");
             }
             else if (entry!.Layers is int layers && (layers < 1 || layers > info.Shape.Layers))
             {
