@@ -5,7 +5,7 @@ namespace FedLab.Tests.Shared;
 
 /// <summary>
 /// Runs clients in-process, except that the chosen client of the chosen round throws in the middle of its work
-/// (after it has received its download), as a crashed device would.
+/// (after it has received its download), as a crashed device would. Client -1 means every client of that round.
 /// </summary>
 public sealed class FailingClientRunner(int round, int client) : IClientRunner
 {
@@ -16,7 +16,7 @@ public sealed class FailingClientRunner(int round, int client) : IClientRunner
         foreach (var id in clients)
         {
             ct.ThrowIfCancellationRequested();
-            ClientWork<T> chosen = currentRound == round && id == client
+            ClientWork<T> chosen = currentRound == round && (id == client || client == -1)
                 ? (task, token) =>
                 {
                     // Let the download happen through the real work, then crash: wrap the link's first Sent.

@@ -101,6 +101,12 @@ public sealed class RunExecutor(EngineOptions options, TimeProvider? time = null
                         sink.Publish(new ClientRoundFinished(runId, _time.GetUtcNow(), m));
                     },
                     failure => sink.Publish(new ClientRoundFailed(runId, _time.GetUtcNow(), failure))), ct);
+                // Dropouts and missed deadlines may empty a round; an error in every client is a fault of the run
+                // (a bug, a bad file), not of the clients: end the run rather than train nothing, silently, for ever.
+                if (outcome.Clients.Count == 0 && outcome.FailedClients.Count > 0 && outcome.FailedClients.All(f => f.Kind == ClientFailureKinds.Error))
+                {
+                    throw new InvalidOperationException($"every client failed in round {round}: {outcome.FailedClients[0].Reason}");
+                }
                 evalClock.Restart();
                 var global = algorithm.Evaluate(ct);
                 double evalSeconds = evalClock.Elapsed.TotalSeconds;

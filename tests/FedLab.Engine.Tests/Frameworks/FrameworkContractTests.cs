@@ -32,6 +32,20 @@ public abstract class FrameworkContractTests
     protected virtual bool HasClients => true;
 
     [Fact]
+    public void ARoundWhereEveryClientErrs_FailsTheRun_SayingWhy()
+    {
+        if (!HasClients)
+        {
+            return;
+        }
+        var spec = Spec(clients: 2, rounds: 2);
+        var everyone = new FailingClientRunner(round: 1, client: -1);
+        var result = new RunExecutor(TinySpecs.Engine with { ClientRunner = everyone }).Execute(Guid.NewGuid(), spec, new RecordingSink(), CancellationToken.None);
+        Assert.Equal(RunStatus.Failed, result.Status);
+        Assert.Equal($"every client failed in round 1: {FailingClientRunner.Reason}", result.Error);
+    }
+
+    [Fact]
     public void AFailingClient_IsReportedAsFailed_AndTheRunCompletes()
     {
         if (!HasClients)
