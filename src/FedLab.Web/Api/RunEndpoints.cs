@@ -117,6 +117,45 @@ public static class RunEndpoints
         .Produces<ApiErrors>(StatusCodes.Status404NotFound)
         .Produces<ApiErrors>(StatusCodes.Status409Conflict);
 
+        runs.MapGet("/{id:guid}/model", async (Guid id, HttpRequest request, RunStore store, CancellationToken ct) =>
+        {
+            int? client = null;
+            if (request.Query.TryGetValue("client", out var clientText))
+            {
+                if (!int.TryParse(clientText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int k))
+                {
+                    return ApiErrors.BadRequest(ApiErrors.One("client", $"must be a client number (0, 1, ...), got '{clientText}'"));
+                }
+                client = k;
+            }
+            var folder = Directory.CreateTempSubdirectory("fedlab-export-");
+            try
+            {
+                var (_, round) = await Data.Export.RunModelExport.WriteAsync(store, id, folder.FullName, client, ct);
+                var zip = new MemoryStream();
+                System.IO.Compression.ZipFile.CreateFromDirectory(folder.FullName, zip);
+                zip.Position = 0;
+                return Results.File(zip, "application/zip", $"fedlab-{id:N}-round{round}{(client is int c ? $"-client{c}" : "")}.zip");
+            }
+            catch (KeyNotFoundException)
+            {
+                return NotFound(id);
+            }
+            catch (Engine.Export.ModelExportException ex)
+            {
+                return ApiErrors.Status(StatusCodes.Status409Conflict, client is null ? "id" : "client", ex.Message);
+            }
+            finally
+            {
+                folder.Delete(recursive: true);
+            }
+        })
+        .WithSummary("The run's trained model as a zip: a PEFT adapter (LoRA) or a Hugging Face model (full), with the classification head; client=k for one client's own model")
+        .Produces(StatusCodes.Status200OK, contentType: "application/zip")
+        .Produces<ApiErrors>(StatusCodes.Status400BadRequest)
+        .Produces<ApiErrors>(StatusCodes.Status404NotFound)
+        .Produces<ApiErrors>(StatusCodes.Status409Conflict);
+
         runs.MapGet("/export", async (HttpRequest request, string? format, RunStore store, CancellationToken ct) =>
         {
             var (ids, errors) = RunListQueryParser.ParseIds(request.Query, MaxExportRuns);

@@ -17,6 +17,7 @@ internal static class CommandLine
           compare --config <compare.json> [--out <table.csv>]    one base spec under several frameworks: table, CSV and JSON, recorded as an experiment
           resume --run <id> [--out <results.json>]               continue an interrupted, cancelled or failed run from its last round
           export --runs <id,id,...> --out <file.csv|file.json>   one row per run and round (CSV), or everything (JSON)
+          export-model --run <id> --out <dir> [--client <k>]     the trained model: a PEFT adapter (LoRA) or a Hugging Face model, plus the head
           (no arguments)                                         start the dashboard
         The database and checkpoints live under FedLab:DataDirectory (appsettings.json; env FEDLAB__DATADIRECTORY).
         """;
@@ -28,6 +29,7 @@ internal static class CommandLine
         ["runs"] = ["limit", "status", "framework", "text"],
         ["resume"] = ["run", "out"],
         ["export"] = ["runs", "out"],
+        ["export-model"] = ["run", "out", "client"],
     };
 
     public static bool IsCommand(string[] args) => args.Length > 0 && (Options.ContainsKey(args[0]) || args[0] is "help" or "--help");
@@ -90,6 +92,7 @@ internal static class CommandLine
             {
                 "runs" => await RunsCommand.ExecuteAsync(parsed, database, output, error, cts.Token),
                 "resume" => await ResumeCommand.ExecuteAsync(parsed, database, engine, output, error, cts.Token),
+                "export-model" => await ExportModelCommand.ExecuteAsync(parsed, database, output, error, cts.Token),
                 _ => await ExportCommand.ExecuteAsync(parsed, database, output, error, cts.Token),
             };
         }

@@ -59,6 +59,31 @@ public sealed class RunLifecycleTests(SharedAppFixture fixture)
     }
 
     [Fact]
+    public async Task ExportModel_IsAZipOfThePeftAdapterAndTheHead_AndBadRequestsSaySo()
+    {
+        var id = await Http.CreateRunAsync(TinySpecs.Json(rounds: 1, name: "export-model"));
+        await Http.WaitForStatusAsync(id, "finished");
+
+        var response = await Http.GetAsync($"api/runs/{id}/model");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/zip", response.Content.Headers.ContentType?.MediaType);
+        using var zip = new System.IO.Compression.ZipArchive(await response.Content.ReadAsStreamAsync());
+        Assert.Equal(
+            ["README.md", "adapter_config.json", "adapter_model.safetensors", "classification_head.json", "classification_head.safetensors"],
+            zip.Entries.Select(e => e.FullName).Order(StringComparer.Ordinal));
+        using (var config = new StreamReader(zip.GetEntry("adapter_config.json")!.Open()))
+        {
+            Assert.Equal("LORA", JsonNode.Parse(await config.ReadToEndAsync())!["peft_type"]!.GetValue<string>());
+        }
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await Http.GetAsync($"api/runs/{id}/model?client=x")).StatusCode);
+        var noClient = await Http.GetAsync($"api/runs/{id}/model?client=9");
+        Assert.Equal(HttpStatusCode.Conflict, noClient.StatusCode);
+        Assert.Contains("no model of client 9", await noClient.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await Http.GetAsync($"api/runs/{Guid.NewGuid()}/model")).StatusCode);
+    }
+
+    [Fact]
     public async Task Cancel_Running_ThenResume_FinishesEveryRound_ThenDelete()
     {
         // Rounds long enough (20 local steps) that the cancel arrives while it trains, however idle the machine.

@@ -58,13 +58,27 @@ public sealed class RunCommandProcessTests
     {
         var folder = Directory.CreateTempSubdirectory("fedlab-spec-").FullName;
         var output = Path.Combine(folder, "results.json");
-        using var cli = new CliProcess("run", "--config", WriteSpec(folder, TinySpec(2)), "--out", output);
+        var data = new Dictionary<string, string> { ["FEDLAB__DATADIRECTORY"] = Path.Combine(folder, "data") };
+        using var cli = new CliProcess(data, "run", "--config", WriteSpec(folder, TinySpec(2)), "--out", output);
         Assert.Equal(0, await cli.WaitAsync(Timeout));
         Assert.Contains("round   0/2", cli.Stdout, StringComparison.Ordinal);
         Assert.Contains("round   2/2", cli.Stdout, StringComparison.Ordinal);
         using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(output));
         Assert.Equal(3, json.RootElement.GetProperty("rounds").GetArrayLength());
         Assert.Equal(4, json.RootElement.GetProperty("clientRounds").GetArrayLength());
+
+        // The trained adapter leaves as PEFT files.
+        var runId = json.RootElement.GetProperty("runId").GetString()!;
+        var exportDir = Path.Combine(folder, "adapter");
+        using var export = new CliProcess(data, "export-model", "--run", runId, "--out", exportDir);
+        Assert.True(await export.WaitAsync(Timeout) == 0, export.Stderr);
+        Assert.Contains("round 2 of run", export.Stdout, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(exportDir, "adapter_config.json")), export.Stderr);
+        Assert.True(File.Exists(Path.Combine(exportDir, "adapter_model.safetensors")));
+        Assert.True(File.Exists(Path.Combine(exportDir, "classification_head.safetensors")));
+        using var badClient = new CliProcess(data, "export-model", "--run", runId, "--out", exportDir, "--client", "7");
+        Assert.Equal(2, await badClient.WaitAsync(Timeout));
+        Assert.Contains("no model of client 7", badClient.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.Json.Nodes;
 using FedLab.Engine.Models.Bert.Import;
 using FedLab.Engine.Serialization;
 using TorchSharp;
@@ -43,6 +44,32 @@ public sealed class BertFamily : IModelFamily
 
     /// <summary>Per token: four h×h attention projections and the h×i, i×h feed-forward pair.</summary>
     public double BlockMacsPerToken(TransformerShape shape) => 4.0 * shape.HiddenSize * shape.HiddenSize + 2.0 * shape.HiddenSize * shape.IntermediateSize;
+
+    /// <summary>Hugging Face's BertConfig for the backbone (BertModel: the exported weights carry its parameter names).</summary>
+    public JsonObject HuggingFaceConfig(ModelInfo model)
+    {
+        var c = BertConfig.From(model.Shape);
+        return new JsonObject
+        {
+            ["architectures"] = new JsonArray("BertModel"),
+            ["model_type"] = "bert",
+            ["vocab_size"] = c.VocabSize,
+            ["hidden_size"] = c.HiddenSize,
+            ["num_hidden_layers"] = c.Layers,
+            ["num_attention_heads"] = c.Heads,
+            ["intermediate_size"] = c.IntermediateSize,
+            ["hidden_act"] = "gelu",
+            ["max_position_embeddings"] = c.MaxPositions,
+            ["type_vocab_size"] = c.TypeVocabSize,
+            ["layer_norm_eps"] = c.LayerNormEps,
+            ["hidden_dropout_prob"] = 0.1,
+            ["attention_probs_dropout_prob"] = 0.1,
+            ["initializer_range"] = 0.02,
+            ["pad_token_id"] = 0,
+            ["position_embedding_type"] = "absolute",
+            ["torch_dtype"] = "float32",
+        };
+    }
 
     /// <summary>The converted weights of a pre-trained package (ONNX initialisers under Hugging Face names), cached.</summary>
     public string EnsureWeightsCached(ModelInfo model, ModelStore store)
