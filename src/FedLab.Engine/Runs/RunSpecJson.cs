@@ -111,6 +111,7 @@ public static class RunSpecJson
         {
             var spec = JsonSerializer.Deserialize<RunSpec>(json, Options)
                 ?? throw new RunSpecException([new SpecError("$", "the spec is null")]);
+            spec = WithoutSchemaKey(spec);
             var sectionErrors = Frameworks.FrameworkOptions.CheckSections(spec).ToList();
             return sectionErrors.Count == 0 ? spec : throw new RunSpecException(sectionErrors);
         }
@@ -118,6 +119,23 @@ public static class RunSpecJson
         {
             throw new RunSpecException([Describe(ex)]);
         }
+    }
+
+    /// <summary>The editor's <c>"$schema"</c> key (<see cref="RunSpecSchema"/>): allowed at the top when it is a string, never stored.</summary>
+    public const string SchemaKey = "$schema";
+
+    private static RunSpec WithoutSchemaKey(RunSpec spec)
+    {
+        if (spec.Sections is not { } sections || !sections.TryGetValue(SchemaKey, out var value))
+        {
+            return spec;
+        }
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            throw new RunSpecException([new SpecError(SchemaKey, "must be a string (the URL or path of the spec's JSON Schema)")]);
+        }
+        var rest = sections.Where(s => s.Key != SchemaKey).ToDictionary();
+        return spec with { Sections = rest.Count == 0 ? null : rest };
     }
 
     /// <summary>
@@ -136,7 +154,7 @@ public static class RunSpecJson
             }
             foreach (var property in doc.RootElement.EnumerateObject())
             {
-                if (!Frameworks.FrameworkOptions.IsReservedSection(property.Name) && Frameworks.FrameworkRegistry.BySection(property.Name) is null)
+                if (property.Name != SchemaKey && !Frameworks.FrameworkOptions.IsReservedSection(property.Name) && Frameworks.FrameworkRegistry.BySection(property.Name) is null)
                 {
                     return new SpecError(property.Name, "unknown field");
                 }

@@ -18,6 +18,7 @@ internal static class CommandLine
           resume --run <id> [--out <results.json>]               continue an interrupted, cancelled or failed run from its last round
           export --runs <id,id,...> --out <file.csv|file.json>   one row per run and round (CSV), or everything (JSON)
           export-model --run <id> --out <dir> [--client <k>]     the trained model: a PEFT adapter (LoRA) or a Hugging Face model, plus the head
+          schema [--out <file.json>]                             the run spec's JSON Schema (as schemas/run-spec.schema.json)
           (no arguments)                                         start the dashboard
         The database and checkpoints live under FedLab:DataDirectory (appsettings.json; env FEDLAB__DATADIRECTORY).
         """;
@@ -30,6 +31,7 @@ internal static class CommandLine
         ["resume"] = ["run", "out"],
         ["export"] = ["runs", "out"],
         ["export-model"] = ["run", "out", "client"],
+        ["schema"] = ["out"],
     };
 
     public static bool IsCommand(string[] args) => args.Length > 0 && (Options.ContainsKey(args[0]) || args[0] is "help" or "--help");
@@ -53,6 +55,11 @@ internal static class CommandLine
         {
             error.WriteLine(ex.Message);
             return RunCommand.BadInput;
+        }
+        if (parsed.Command == "schema")
+        {
+            // Needs no database or settings: the schema is a function of this build's spec records.
+            return await SchemaCommand.ExecuteAsync(parsed, output, error, CancellationToken.None);
         }
         var settings = CliSettings.Load();
         var engine = new EngineOptions 

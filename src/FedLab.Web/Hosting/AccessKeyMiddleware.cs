@@ -42,6 +42,7 @@ public sealed class AccessKeyMiddleware(RequestDelegate next, IOptions<FedLabSet
 
     private static bool IsMachinePath(PathString path) =>
         path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
+        || path.StartsWithSegments(Api.ServiceEndpoints.HealthPath, StringComparison.OrdinalIgnoreCase)
         || path.StartsWithSegments(AccessKey.HubPathPrefix, StringComparison.OrdinalIgnoreCase)
         || path.StartsWithSegments("/openapi", StringComparison.OrdinalIgnoreCase)
         || path.StartsWithSegments("/_blazor", StringComparison.OrdinalIgnoreCase);

@@ -100,6 +100,7 @@ public static class FedLabWebExtensions
         app.MapRunEndpoints();
         app.MapExperimentEndpoints();
         app.MapDatasetEndpoints();
+        app.MapServiceEndpoints();
         app.MapHub<RunHub>(RunHub.Path);
         // The charts send large JSON payloads over the circuit; compressing them costs more CPU than it saves on
         // this machine (the dashboard is meant for loopback or a LAN).

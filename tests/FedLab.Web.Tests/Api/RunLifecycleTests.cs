@@ -146,5 +146,30 @@ public sealed class RunLifecycleTests(SharedAppFixture fixture)
         Assert.Contains("/api/runs/{id}/cancel", paths);
         Assert.Contains("/api/experiments", paths);
         Assert.Contains("/api/datasets", paths);
+        Assert.Contains("/api/runs/{id}/model", paths);
+        Assert.Contains("/api/schema/run-spec.json", paths);
+        Assert.Contains("/health", paths);
+    }
+
+    [Fact]
+    public async Task ServiceEndpoints_SchemaHealthAndTheInteractiveApiPage()
+    {
+        var schema = await Http.GetAsync("api/schema/run-spec.json");
+        Assert.Equal(HttpStatusCode.OK, schema.StatusCode);
+        Assert.Equal("application/schema+json", schema.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(Engine.Runs.RunSpecSchema.GenerateText(), await schema.Content.ReadAsStringAsync());
+
+        var health = await Http.GetFromJsonAsync<JsonNode>("health");
+        Assert.Equal("healthy", health!["status"]!.GetValue<string>());
+
+        // Scalar's page and its script are served from the package (no CDN: this must work offline).
+        var page = await Http.GetAsync("scalar/v1");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("FedLab API", html, StringComparison.Ordinal);
+        var script = System.Text.RegularExpressions.Regex.Match(html, "<script[^>]+src=\"([^\"]+)\"").Groups[1].Value;
+        Assert.False(script.StartsWith("http", StringComparison.OrdinalIgnoreCase), $"the page loads its script from {script}");
+        var js = await Http.GetAsync(new Uri(new Uri(Http.BaseAddress!, "scalar/v1"), script));
+        Assert.Equal(HttpStatusCode.OK, js.StatusCode);
     }
 }
