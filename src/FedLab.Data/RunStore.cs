@@ -270,6 +270,10 @@ public sealed class RunStore(IDbContextFactory<FedLabDbContext> contexts, FedLab
     public async Task ExportCsvAsync(IReadOnlyCollection<Guid> runIds, Stream output, CancellationToken ct) =>
         await CsvExport.WriteAsync(await ReadForExportAsync(runIds, ct), output, ct);
 
+    /// <summary>One CSV row per run, round and client (results and failures). Every id must exist.</summary>
+    public async Task ExportClientCsvAsync(IReadOnlyCollection<Guid> runIds, Stream output, CancellationToken ct) =>
+        await CsvExport.WriteClientRoundsAsync(await ReadForExportAsync(runIds, ct), output, ct);
+
     /// <summary>Every stored fact of each run as one JSON document. Every id must exist.</summary>
     public async Task ExportJsonAsync(IReadOnlyCollection<Guid> runIds, Stream output, CancellationToken ct) =>
         await JsonExport.WriteAsync(await ReadForExportAsync(runIds, ct), _time.GetUtcNow(), output, ct);

@@ -60,6 +60,46 @@ internal static class CsvExport
         await writer.FlushAsync(ct);
     }
 
+    private static readonly string[] ClientHead =
+    [
+        "run_id", "run_name", "framework", "round", "client_id", "status", "reason", "examples", "steps", "train_loss", "accuracy",
+        "bytes_up", "bytes_down",
+    ];
+
+    /// <summary>
+    /// One CSV row per run, round and client (failed clients too, with their status and reason), the same conventions
+    /// as the round rows: traffic by kind as column pairs, named metrics by name after the fixed columns.
+    /// </summary>
+    public static async Task WriteClientRoundsAsync(IReadOnlyList<RunDetail> runs, Stream output, CancellationToken ct)
+    {
+        await using var writer = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 65536, leaveOpen: true) { NewLine = "\n" };
+        var rows = runs.SelectMany(r => r.ClientRounds).ToList();
+        var kinds = PayloadBytes.DisplayOrder(rows.SelectMany(c => c.Up.Kinds.Concat(c.Down.Kinds)));
+        var metrics = rows.SelectMany(c => c.Extra.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
+        string[] header = [.. ClientHead, .. kinds.Select(k => $"up_{Snake(k.Name)}_bytes"), .. kinds.Select(k => $"down_{Snake(k.Name)}_bytes"),
+            "flops", "seconds", .. metrics];
+        await writer.WriteLineAsync(string.Join(',', header));
+        var line = new List<string>(header.Length);
+        foreach (var run in runs)
+        {
+            var s = run.Summary;
+            foreach (var c in run.ClientRounds)
+            {
+                ct.ThrowIfCancellationRequested();
+                line.Clear();
+                line.AddRange([
+                    s.Id.ToString("D"), Quote(s.Name), s.Framework, I(c.Round), I(c.ClientId), c.Status, Quote(c.Reason ?? ""), I(c.Examples), I(c.Steps),
+                    D(c.TrainLoss), N(c.Accuracy), L(c.BytesUp), L(c.BytesDown),
+                    .. kinds.Select(k => L(c.Up[k])), .. kinds.Select(k => L(c.Down[k])),
+                    D(c.Flops), D(c.Seconds),
+                    .. metrics.Select(m => c.Extra.TryGetValue(m, out double v) ? D(v) : ""),
+                ]);
+                await writer.WriteLineAsync(string.Join(',', line));
+            }
+        }
+        await writer.FlushAsync(ct);
+    }
+
     /// <summary>"activationGradients" to "activation_gradients"; anything but letters and digits becomes "_".</summary>
     internal static string Snake(string name)
     {
@@ -87,6 +127,5 @@ internal static class CsvExport
     private static string D(double v) => v.ToString("R", CultureInfo.InvariantCulture);
     private static string N(double? v) => v is double d ? D(d) : "";
 
-    private static string Quote(string value) =>
-        value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+    private static string Quote(string value) => CsvText.Quote(value);
 }

@@ -3,9 +3,11 @@ using System.Text;
 namespace FedLab.Engine.Datasets;
 
 /// <summary>
-/// RFC 4180 CSV: comma separated, fields optionally in double quotes, quoted fields may hold commas, doubled
-/// quotes and line breaks. Needs a header row with <c>text</c> and <c>label</c> (any case, any order, extra
-/// columns ignored) and optionally <c>split</c>. Blank lines are skipped.
+/// RFC 4180 CSV: fields optionally in double quotes, quoted fields may hold the delimiter, doubled quotes and line
+/// breaks. The delimiter is the one of ',', ';' and tab that occurs most often outside quotes in the header line (a
+/// comma on a tie or when none occurs), so spreadsheet exports with semicolons and .tsv files read as they are. Needs a
+/// header row with <c>text</c> and <c>label</c> (any case, any order, extra columns ignored) and optionally
+/// <c>split</c>. Blank lines are skipped.
 /// </summary>
 internal sealed class CsvRowReader
 {
@@ -17,6 +19,9 @@ internal sealed class CsvRowReader
     private int _maxFields = DatasetReadLimits.MaxColumns;
     private bool _headerRead;
     private int _columns;
+    private char _delimiter = ',';
+    private string _replay = "";
+    private int _replayAt;
 
     /// <param name="maxFieldChars">Longest field; a longer one stops the read (<see cref="DatasetLimit.FieldChars"/>).</param>
     public CsvRowReader(TextReader reader, int maxFieldChars = int.MaxValue)
@@ -31,6 +36,7 @@ internal sealed class CsvRowReader
         {
             ReadRaw(); // a BOM the caller's reader did not strip
         }
+        _delimiter = DetectDelimiter();
         var header = NextNonBlank() ?? throw new DatasetFormatException("file is empty");
         int columns = header.Fields.Count;
         _headerRead = true;
@@ -133,14 +139,14 @@ internal sealed class CsvRowReader
                     Append(field, c, startLine);
                 }
                 c = Read();
-                if (c != ',' && c != '\n' && c != -1)
+                if (c != _delimiter && c != '\n' && c != -1)
                 {
                     throw new DatasetFormatException($"unexpected character '{(char)c}' after a closing quote", _line);
                 }
             }
             else
             {
-                while (c != ',' && c != '\n' && c != -1)
+                while (c != _delimiter && c != '\n' && c != -1)
                 {
                     if (c == '"')
                     {
@@ -158,7 +164,7 @@ internal sealed class CsvRowReader
                     ? $"expected {_columns} columns, found more than {_maxFields}"
                     : $"the header has more than {DatasetReadLimits.MaxColumns} columns", startLine);
             }
-            if (c != ',')
+            if (c != _delimiter)
             {
                 return new CsvRecord(startLine, fields, Blank: false);
             }
@@ -194,8 +200,60 @@ internal sealed class CsvRowReader
         return c;
     }
 
+    /// <summary>
+    /// Reads ahead to the end of the first non-blank line (quotes respected), counts the candidate delimiters outside
+    /// quotes, and leaves what it read to be read again (<see cref="ReadRaw"/> replays it first).
+    /// </summary>
+    private char DetectDelimiter()
+    {
+        const int MaxLookahead = 1 << 20;
+        var seen = new StringBuilder();
+        int commas = 0, semicolons = 0, tabs = 0;
+        bool quoted = false, content = false;
+        while (seen.Length < MaxLookahead)
+        {
+            int c = ReadRaw();
+            if (c == -1)
+            {
+                break;
+            }
+            seen.Append((char)c);
+            if (c == '"')
+            {
+                quoted = !quoted; // a doubled quote toggles twice
+            }
+            else if (!quoted && c is '\n' or '\r')
+            {
+                if (content)
+                {
+                    break;
+                }
+            }
+            else if (!quoted)
+            {
+                content = true;
+                commas += c == ',' ? 1 : 0;
+                semicolons += c == ';' ? 1 : 0;
+                tabs += c == '\t' ? 1 : 0;
+            }
+        }
+        _replay = seen.ToString();
+        _replayAt = 0;
+        return tabs > commas && tabs >= semicolons ? '\t' : semicolons > commas ? ';' : ',';
+    }
+
     private int ReadRaw()
     {
+        if (_replayAt < _replay.Length)
+        {
+            if (_peeked != NoPeek)
+            {
+                int p = _peeked;
+                _peeked = NoPeek;
+                return p;
+            }
+            return _replay[_replayAt++];
+        }
         if (_peeked != NoPeek)
         {
             int p = _peeked;
@@ -209,7 +267,7 @@ internal sealed class CsvRowReader
     {
         if (_peeked == NoPeek)
         {
-            _peeked = _reader.Read();
+            _peeked = _replayAt < _replay.Length ? _replay[_replayAt++] : _reader.Read();
         }
         return _peeked;
     }

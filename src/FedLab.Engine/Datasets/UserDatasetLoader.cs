@@ -89,8 +89,8 @@ public static class UserDatasetLoader
         return null;
     }
 
-    /// <summary>The file names a run spec and an upload accept: .csv, .jsonl, .ndjson and their gzip'd .gz forms.</summary>
-    public const string SupportedExtensions = ".csv, .jsonl or .ndjson (optionally gzip'd: .csv.gz, .jsonl.gz, .ndjson.gz)";
+    /// <summary>The file names a run spec and an upload accept: .csv, .tsv, .jsonl, .ndjson and their gzip'd .gz forms.</summary>
+    public const string SupportedExtensions = ".csv, .tsv, .jsonl or .ndjson (optionally gzip'd: .csv.gz, .tsv.gz, .jsonl.gz, .ndjson.gz)";
 
     /// <summary>Whether the file name has one of the <see cref="SupportedExtensions"/>.</summary>
     public static bool IsSupported(string path)
@@ -115,10 +115,10 @@ public static class UserDatasetLoader
         string extension = Path.GetExtension(inner);
         return extension switch
         {
-            ".csv" => (UserFileFormat.Csv, gzip),
+            ".csv" or ".tsv" => (UserFileFormat.Csv, gzip), // the delimiter (',', ';' or tab) is read off the header
             ".jsonl" or ".ndjson" => (UserFileFormat.JsonLines, gzip),
             _ => throw new DatasetFormatException(
-                $"unsupported file type '{(extension.Length == 0 ? file : extension)}' (expected .csv or .jsonl)"),
+                $"unsupported file type '{(extension.Length == 0 ? file : extension)}' (expected .csv, .tsv or .jsonl)"),
         };
     }
 

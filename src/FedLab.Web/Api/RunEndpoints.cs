@@ -160,9 +160,9 @@ public static class RunEndpoints
         {
             var (ids, errors) = RunListQueryParser.ParseIds(request.Query, MaxExportRuns);
             var kind = (format ?? "csv").ToLowerInvariant();
-            if (kind is not ("csv" or "json"))
+            if (kind is not ("csv" or "json" or "clients-csv"))
             {
-                errors = [.. errors, new ApiError("format", $"must be csv or json, got '{format}'")];
+                errors = [.. errors, new ApiError("format", $"must be csv (one row per round), clients-csv (one row per client round) or json, got '{format}'")];
             }
             if (errors.Count > 0)
             {
@@ -178,15 +178,21 @@ public static class RunEndpoints
             {
                 await store.ExportCsvAsync(ids, buffer, ct);
             }
+            else if (kind == "clients-csv")
+            {
+                await store.ExportClientCsvAsync(ids, buffer, ct);
+            }
             else
             {
                 await store.ExportJsonAsync(ids, buffer, ct);
             }
             buffer.Position = 0;
             var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture);
-            return Results.File(buffer, kind == "csv" ? "text/csv" : "application/json", $"fedlab-runs-{stamp}.{kind}");
+            return kind == "json"
+                ? Results.File(buffer, "application/json", $"fedlab-runs-{stamp}.json")
+                : Results.File(buffer, "text/csv", kind == "csv" ? $"fedlab-runs-{stamp}.csv" : $"fedlab-client-rounds-{stamp}.csv");
         })
-        .WithSummary("Export runs' rounds as CSV or JSON: ids=<id>,<id>&format=csv|json")
+        .WithSummary("Export runs as CSV (a row per round), CSV of client rounds (a row per client and round) or JSON: ids=<id>,<id>&format=csv|clients-csv|json")
         .Produces(StatusCodes.Status200OK, contentType: "text/csv")
         .Produces<ApiErrors>(StatusCodes.Status400BadRequest)
         .Produces<ApiErrors>(StatusCodes.Status404NotFound);

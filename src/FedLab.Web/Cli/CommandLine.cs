@@ -16,7 +16,8 @@ internal static class CommandLine
                                                                  list recent runs (id, name, framework, status, rounds, accuracy)
           compare --config <compare.json> [--out <table.csv>]    one base spec under several frameworks: table, CSV and JSON, recorded as an experiment
           resume --run <id> [--out <results.json>]               continue an interrupted, cancelled or failed run from its last round
-          export --runs <id,id,...> --out <file.csv|file.json>   one row per run and round (CSV), or everything (JSON)
+          export --runs <id,id,...> --out <file.csv|file.json> [--rows rounds|clients]
+                                                                 one row per run and round (CSV; per client round with --rows clients), or everything (JSON)
           export-model --run <id> --out <dir> [--client <k>]     the trained model: a PEFT adapter (LoRA) or a Hugging Face model, plus the head
           schema [--out <file.json>]                             the run spec's JSON Schema (as schemas/run-spec.schema.json)
           (no arguments)                                         start the dashboard
@@ -29,7 +30,7 @@ internal static class CommandLine
         ["compare"] = ["config", "out"],
         ["runs"] = ["limit", "status", "framework", "text"],
         ["resume"] = ["run", "out"],
-        ["export"] = ["runs", "out"],
+        ["export"] = ["runs", "out", "rows"],
         ["export-model"] = ["run", "out", "client"],
         ["schema"] = ["out"],
     };

@@ -91,7 +91,7 @@ internal static class CompareReport
         return JsonSerializer.Serialize(document, RunSpecJson.OutputOptions);
     }
 
-    private static string Quote(string text) => text.Contains(',') || text.Contains('"') ? $"\"{text.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : text;
+    private static string Quote(string text) => Data.Export.CsvText.Quote(text);
 
     private static string N(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 

@@ -2,14 +2,17 @@ using FedLab.Data;
 
 namespace FedLab.Web.Cli;
 
-/// <summary><c>export --runs &lt;id,id,...&gt; --out file.csv|file.json</c>: one CSV row per run and round, or everything as JSON.</summary>
+/// <summary>
+/// <c>export --runs &lt;id,id,...&gt; --out file.csv|file.json [--rows rounds|clients]</c>: one CSV row per run and round (or per
+/// run, round and client with <c>--rows clients</c>), or everything as JSON.
+/// </summary>
 internal static class ExportCommand
 {
     public static async Task<int> ExecuteAsync(CliArguments args, CliDatabase database, TextWriter output, TextWriter error, CancellationToken ct)
     {
         if (args.Get("runs") is not string list || args.Get("out") is not string outPath)
         {
-            error.WriteLine("usage: export --runs <id,id,...> --out <file.csv|file.json>");
+            error.WriteLine("usage: export --runs <id,id,...> --out <file.csv|file.json> [--rows rounds|clients]");
             return RunCommand.BadInput;
         }
         var ids = new List<Guid>();
@@ -27,6 +30,12 @@ internal static class ExportCommand
             error.WriteLine("--runs: name at least one run id");
             return RunCommand.BadInput;
         }
+        var rows = args.Get("rows") ?? "rounds";
+        if (rows is not ("rounds" or "clients"))
+        {
+            error.WriteLine($"--rows: must be rounds (a CSV row per round) or clients (a CSV row per client round), got '{rows}'");
+            return RunCommand.BadInput;
+        }
         var extension = Path.GetExtension(outPath).ToLowerInvariant();
         if (extension is not (".csv" or ".json"))
         {
@@ -39,7 +48,11 @@ internal static class ExportCommand
         {
             await using (var stream = File.Create(temp))
             {
-                if (extension == ".csv")
+                if (extension == ".csv" && rows == "clients")
+                {
+                    await database.Store.ExportClientCsvAsync(ids, stream, ct);
+                }
+                else if (extension == ".csv")
                 {
                     await database.Store.ExportCsvAsync(ids, stream, ct);
                 }

@@ -23,6 +23,34 @@ public sealed class UserCsvLoaderTests
         return sb.ToString();
     }
 
+    [Theory]
+    [InlineData(";")]
+    [InlineData("\t")]
+    public void SemicolonAndTabSeparatedFiles_AreReadByTheirHeadersDelimiter(string d)
+    {
+        string csv = $"\n\"text\"{d}label{d}split\r\n"
+            + $"\"Hello{d} world, with a comma\"{d}greeting{d}train\r\n"
+            + $"a, b, c{d}farewell{d}train\n"
+            + $"\"quoted \"\"x\"\"\"{d}greeting{d}test\n"
+            + $"plain{d}farewell{d}test\n";
+        TextDataset dataset = Csv(csv);
+
+        Assert.Equal(["farewell", "greeting"], dataset.ClassNames);
+        Assert.Equal([$"Hello{d} world, with a comma", "a, b, c"], dataset.Train.Select(e => e.Text));
+        Assert.Equal(["quoted \"x\"", "plain"], dataset.Test.Select(e => e.Text));
+        // Line numbers still count from the file's first line (the blank one).
+        var error = Bad($"text{d}label\nfine{d}a\nbroken{d}b{d}extra\n");
+        Assert.Equal(3, error.Line);
+    }
+
+    [Fact]
+    public void TsvFiles_AreAccepted_ByName()
+    {
+        Assert.Equal((UserFileFormat.Csv, false), UserDatasetLoader.FormatOf("/data/news.tsv"));
+        Assert.Equal((UserFileFormat.Csv, true), UserDatasetLoader.FormatOf("news.TSV.gz"));
+        Assert.True(UserDatasetLoader.IsSupported("x.tsv"));
+    }
+
     [Fact]
     public void QuotedFields_KeepCommasQuotesAndNewlines()
     {

@@ -82,7 +82,7 @@ public sealed class ExperimentAndDatasetApiTests(SharedAppFixture fixture)
 
         var wrongType = await UploadAsync("data.xlsx", [1, 2, 3]);
         Assert.Equal(HttpStatusCode.BadRequest, wrongType.StatusCode);
-        Assert.Contains("expected .csv or .jsonl", (await wrongType.JsonAsync()).Errors().Single().Message, StringComparison.Ordinal);
+        Assert.Contains("expected .csv, .tsv or .jsonl", (await wrongType.JsonAsync()).Errors().Single().Message, StringComparison.Ordinal);
         Assert.Empty(Directory.Exists(UploadDirectory) ? Directory.GetFiles(UploadDirectory, "*one-class*") : []);
     }
 

@@ -54,6 +54,12 @@ public sealed class RunLifecycleTests(SharedAppFixture fixture)
         Assert.Equal(HttpStatusCode.OK, json.StatusCode);
         Assert.NotNull(JsonNode.Parse(await json.Content.ReadAsStringAsync()));
 
+        var clients = await Http.GetAsync($"api/runs/export?ids={id}&format=clients-csv");
+        Assert.Equal("text/csv", clients.Content.Headers.ContentType?.MediaType);
+        var clientLines = (await clients.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("run_id,run_name,framework,round,client_id,status", clientLines[0], StringComparison.Ordinal);
+        Assert.Equal(1 + 3, clientLines.Length); // header + 3 clients in round 1
+
         var bad = await Http.GetAsync($"api/runs/export?ids={id}&format=xml");
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
     }
