@@ -73,6 +73,7 @@ window.fedlab = (() => {
       const ctx = h.canvas.getContext("2d");
       ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
       ctx.clearRect(0, 0, g.width, g.height);
+      if (h.background) { ctx.fillStyle = h.background; ctx.fillRect(0, 0, g.width, g.height); }
       const text = h.dark ? "#d8dbe6" : "#2b2f3a", empty = h.dark ? "rgba(255,255,255,0.04)" : "rgba(0,0,0,0.04)";
       const [min, max] = heatmap.range(h);
       const cw = g.plotW / Math.max(1, g.clients), ch = g.plotH / Math.max(1, g.rows);
@@ -121,5 +122,84 @@ window.fedlab = (() => {
     },
   };
 
-  return { getTheme, setTheme, tracePoints, heatmap };
+  // Figures for papers: every chart downloads as SVG or PNG in the light theme on an opaque white background,
+  // whatever theme the page shows (a PNG taken in dark mode used to have light text on nothing).
+  const light = { text: "#2b2f3a", grid: "rgba(0,0,0,0.09)", background: "#ffffff" };
+  const save = (url, name) => {
+    const a = document.createElement("a");
+    a.href = url; a.download = name; document.body.appendChild(a); a.click(); a.remove();
+  };
+  const lightLayout = (layout) => {
+    const l = JSON.parse(JSON.stringify(layout || {}));
+    l.paper_bgcolor = light.background; l.plot_bgcolor = light.background;
+    l.font = Object.assign({}, l.font, { color: light.text });
+    for (const key of Object.keys(l)) {
+      if (/^[xy]axis\d*$/.test(key) && l[key]) { l[key].gridcolor = light.grid; l[key].linecolor = light.grid; }
+    }
+    if (l.legend) { l.legend.bgcolor = light.background; }
+    return l;
+  };
+  const escapeXml = (s) => String(s).replace(/[<>&"]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;" })[c]);
+  // The heatmap as SVG: one rect per cell, failed cells red with a cross, axis labels and the colour bar.
+  const heatmapSvg = (el) => {
+    const h = el.__heatmap, g = heatmap.geometry(el), [min, max] = heatmap.range(h);
+    const cw = g.plotW / Math.max(1, g.clients), ch = g.plotH / Math.max(1, g.rows);
+    const out = [`<svg xmlns="http://www.w3.org/2000/svg" width="${g.width}" height="${g.height}" font-family="Roboto, Helvetica, Arial, sans-serif" font-size="12">`,
+      `<rect width="100%" height="100%" fill="${light.background}"/>`, `<rect x="${g.left}" y="${g.top}" width="${g.plotW}" height="${g.plotH}" fill="rgba(0,0,0,0.04)"/>`];
+    h.rows.forEach((r, i) => {
+      const y = g.top + g.plotH - (i + 1) * ch;
+      r.values.forEach((v, c) => {
+        if (v === null || v === undefined) { return; }
+        out.push(`<rect x="${(g.left + c * cw).toFixed(2)}" y="${y.toFixed(2)}" width="${cw.toFixed(2)}" height="${ch.toFixed(2)}" fill="${colour((v - min) / (max - min))}"><title>client ${c}, round ${r.round}: train loss ${v.toFixed(4)}</title></rect>`);
+      });
+      (r.failed || []).forEach((f, c) => {
+        if (f === null || f === undefined) { return; }
+        const x = g.left + c * cw;
+        out.push(`<rect x="${x.toFixed(2)}" y="${y.toFixed(2)}" width="${cw.toFixed(2)}" height="${ch.toFixed(2)}" fill="${failedColour}"><title>client ${c}, round ${r.round}: failed: ${escapeXml(f)}</title></rect>`);
+        out.push(`<path d="M${x + 1} ${y + 1}L${x + cw - 1} ${y + ch - 1}M${x + cw - 1} ${y + 1}L${x + 1} ${y + ch - 1}" stroke="#ffffff" stroke-width="1"/>`);
+      });
+    });
+    const xStep = Math.max(1, Math.ceil(g.clients / Math.max(1, Math.floor(g.plotW / 40))));
+    for (let c = 0; c < g.clients; c += xStep) { out.push(`<text x="${g.left + (c + 0.5) * cw}" y="${g.top + g.plotH + 16}" text-anchor="middle" fill="${light.text}">${c}</text>`); }
+    out.push(`<text x="${g.left + g.plotW / 2}" y="${g.height - 6}" text-anchor="middle" fill="${light.text}">client</text>`);
+    const yStep = Math.max(1, Math.ceil(g.rows / Math.max(1, Math.floor(g.plotH / 22))));
+    for (let i = 0; i < g.rows; i += yStep) { out.push(`<text x="${g.left - 6}" y="${g.top + g.plotH - (i + 0.5) * ch + 4}" text-anchor="end" fill="${light.text}">${h.rows[i].round}</text>`); }
+    out.push(`<text transform="translate(14 ${g.top + g.plotH / 2}) rotate(-90)" text-anchor="middle" fill="${light.text}">${escapeXml(h.yTitle || "round")}</text>`);
+    const bx = g.left + g.plotW + 16, steps = 50;
+    for (let k = 0; k < steps; k++) { out.push(`<rect x="${bx}" y="${(g.top + k * g.plotH / steps).toFixed(2)}" width="12" height="${(g.plotH / steps + 0.5).toFixed(2)}" fill="${colour(1 - k / steps)}"/>`); }
+    out.push(`<text x="${bx + 16}" y="${g.top + 10}" fill="${light.text}">${max.toFixed(3)}</text><text x="${bx + 16}" y="${g.top + g.plotH}" fill="${light.text}">${min.toFixed(3)}</text>`);
+    out.push("</svg>");
+    return out.join("");
+  };
+  const figure = {
+    // Returns the data URL it downloads (tests read it back).
+    async download(id, format) {
+      const el = document.getElementById(id);
+      if (!el) { return null; }
+      let url;
+      if (el.__heatmap) {
+        const h = el.__heatmap, dark = h.dark;
+        if (format === "svg") {
+          url = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(heatmapSvg(el));
+        } else {
+          Object.assign(h, { dark: false, background: light.background });
+          heatmap.paint(el);
+          url = h.canvas.toDataURL("image/png");
+          Object.assign(h, { dark, background: null });
+          heatmap.paint(el);
+        }
+      } else {
+        const width = el.clientWidth || 800, height = el.clientHeight || 400;
+        url = await Plotly.toImage({ data: el.data, layout: lightLayout(el.layout) }, { format, width, height, scale: format === "png" ? 2 : 1 });
+      }
+      save(url, `${id}.${format}`);
+      return url;
+    },
+  };
+  document.addEventListener("click", (e) => {
+    const button = e.target.closest ? e.target.closest("[data-export-chart]") : null;
+    if (button) { figure.download(button.getAttribute("data-export-chart"), button.getAttribute("data-format")); }
+  });
+
+  return { getTheme, setTheme, tracePoints, heatmap, figure };
 })();

@@ -134,7 +134,36 @@ public sealed class DashboardEndToEndTests(ITestOutputHelper output) : IAsyncLif
             var background = await dark.EvaluateAsync<string>("getComputedStyle(document.querySelector('.mud-layout') || document.body).backgroundColor");
             Assert.True(IsDark(background), $"{url} is not dark in the dark theme: background {background}");
             await BrowserSession.ScreenshotAsync(dark, name);
+            if (name == "run-dark")
+            {
+                await FiguresAreLightOnWhiteAsync(dark, "chart-accuracy");
+                await FiguresAreLightOnWhiteAsync(dark, "chart-heatmap");
+            }
         }
+    }
+
+    /// <summary>
+    /// A figure downloaded from a dark page is the light theme on an opaque white background: the PNG's corner pixel
+    /// is opaque white and its SVG has a white background and dark text, never the dark theme's light text.
+    /// </summary>
+    private static async Task FiguresAreLightOnWhiteAsync(IPage page, string chart)
+    {
+        var pixel = await page.EvaluateAsync<int[]>($$"""
+            async () => {
+              const url = await fedlab.figure.download('{{chart}}', 'png');
+              const img = new Image(); img.src = url; await img.decode();
+              const c = document.createElement('canvas'); c.width = img.width; c.height = img.height;
+              const ctx = c.getContext('2d'); ctx.drawImage(img, 0, 0);
+              return Array.from(ctx.getImageData(2, 2, 1, 1).data);
+            }
+            """);
+        Assert.Equal([255, 255, 255, 255], pixel);
+        var svg = await page.EvaluateAsync<string>($"async () => decodeURIComponent((await fedlab.figure.download('{chart}', 'svg')).split(',')[1])");
+        Assert.StartsWith("<svg", svg.TrimStart(), StringComparison.Ordinal);
+        Assert.True(svg.Contains("rgb(255, 255, 255)", StringComparison.Ordinal) || svg.Contains("fill=\"#ffffff\"", StringComparison.Ordinal), "no white background in the SVG");
+        Assert.True(svg.Contains("rgb(43, 47, 58)", StringComparison.Ordinal) || svg.Contains("#2b2f3a", StringComparison.Ordinal), "no dark text in the SVG");
+        Assert.DoesNotContain("rgb(216, 219, 230)", svg, StringComparison.Ordinal);
+        Assert.DoesNotContain("#d8dbe6", svg, StringComparison.Ordinal);
     }
 
     [Fact]
