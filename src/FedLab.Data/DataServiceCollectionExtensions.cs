@@ -11,11 +11,13 @@ public static class DataServiceCollectionExtensions
     /// <summary>
     /// Registers the context factory for the SQLite file at <paramref name="databasePath"/> (WAL, set by
     /// <see cref="DatabaseInitializer"/>), <see cref="RunStore"/>, <see cref="RunPageQueries"/>, <see cref="RunRecorderFactory"/> and
-    /// <see cref="RunLauncher"/> (singletons). Checkpoints go to <paramref name="checkpointDirectory"/>.
+    /// <see cref="RunLauncher"/> (singletons). Checkpoints go to <paramref name="checkpointDirectory"/>; with
+    /// <paramref name="tensorBoardDirectory"/>, every run also writes TensorBoard event files there.
     /// </summary>
-    public static IServiceCollection AddFedLabData(this IServiceCollection services, string databasePath, string checkpointDirectory)
+    public static IServiceCollection AddFedLabData(this IServiceCollection services, string databasePath, string checkpointDirectory,
+        string? tensorBoardDirectory = null)
     {
-        var options = new FedLabDataOptions(databasePath, checkpointDirectory);
+        var options = new FedLabDataOptions(databasePath, checkpointDirectory) { TensorBoardDirectory = tensorBoardDirectory };
         services.TryAddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
         services.AddDbContextFactory<FedLabDbContext>(o => o.UseSqlite(options.ConnectionString));

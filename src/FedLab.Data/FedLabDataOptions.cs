@@ -16,6 +16,9 @@ public sealed record FedLabDataOptions
     public string DatabasePath { get; }
     public string CheckpointDirectory { get; }
 
+    /// <summary>Where every run also writes TensorBoard event files (<see cref="Export.TensorBoardSink"/>); null: it does not.</summary>
+    public string? TensorBoardDirectory { get; init => field = value is null ? null : Path.GetFullPath(value); }
+
     public string ConnectionString => new SqliteConnectionStringBuilder
     {
         DataSource = DatabasePath,

@@ -47,7 +47,10 @@ public sealed class RunLauncher(RunStore store, RunRecorderFactory recorders, Fe
         {
             var spec = await store.GetSpecAsync(runId, ct);
             var checkpoint = await store.GetCheckpointPathAsync(runId, ct);
-            return await StartAsync(runId, spec, engine, observer, checkpoint is not null && File.Exists(checkpoint) ? checkpoint : null, ct);
+            bool resumes = checkpoint is not null && File.Exists(checkpoint);
+            var before = resumes ? await store.GetRunSummaryAsync(runId, ct) : null;
+            return await StartAsync(runId, spec, engine, observer, resumes ? checkpoint : null, ct,
+                before is null ? null : (before.MbUp, before.MbDown, before.ClientTflops));
         }
         catch (Exception ex) when (ex is RunSpecException or IOException or InvalidDataException)
         {
@@ -113,7 +116,8 @@ public sealed class RunLauncher(RunStore store, RunRecorderFactory recorders, Fe
         }
         try
         {
-            return await StartAsync(runId, plan.Spec, engine, observer, plan.CheckpointPath, ct);
+            return await StartAsync(runId, plan.Spec, engine, observer, plan.CheckpointPath, ct,
+                before is null ? null : (before.MbUp, before.MbDown, before.ClientTflops));
         }
         catch (Exception ex) when (ex is RunSpecException or InvalidDataException or IOException)
         {
@@ -125,11 +129,14 @@ public sealed class RunLauncher(RunStore store, RunRecorderFactory recorders, Fe
         }
     }
 
-    private async Task<RecordedRun> StartAsync(Guid runId, RunSpec spec, EngineOptions engine, IRunEventSink? observer, string? resumeFrom, CancellationToken ct)
+    private async Task<RecordedRun> StartAsync(Guid runId, RunSpec spec, EngineOptions engine, IRunEventSink? observer, string? resumeFrom, CancellationToken ct,
+        (double MbUp, double MbDown, double ClientTflops)? totalsBefore = null)
     {
         var recorder = recorders.Create(runId);
+        using var tensorBoard = options.TensorBoardDirectory is string board ? new Export.TensorBoardSink(board, runId, totalsBefore) : null;
+        IRunEventSink[] observers = [.. new[] { observer, tensorBoard }.OfType<IRunEventSink>()];
         // A round that cannot be recorded stops the run (RecordingGuard); an observer that throws does not.
-        IRunEventSink sink = new RecordingGuard(recorder, observer is null ? null : new RunEventFanOut([observer]));
+        IRunEventSink sink = new RecordingGuard(recorder, observers.Length == 0 ? null : new RunEventFanOut(observers));
         var runOptions = new RunOptions { CheckpointDirectory = options.CheckpointDirectory, ResumeFrom = resumeFrom };
         var result = await new RunExecutor(engine, time).StartOnDedicatedThread(runId, spec, sink, ct, runOptions);
         return new RecordedRun(result, recorder.FailedWrites, recorder.LastError);

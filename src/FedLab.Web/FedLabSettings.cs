@@ -73,4 +73,15 @@ public sealed class FedLabSettings
     public string DatabasePath => Path.Combine(DataDirectoryFullPath, "fedlab.db");
     public string CheckpointDirectory => Path.Combine(DataDirectoryFullPath, "checkpoints");
     public string UploadDirectory => Path.Combine(DataDirectoryFullPath, "uploads");
+
+    /// <summary>
+    /// Where every run also writes TensorBoard event files (<c>tensorboard --logdir &lt;it&gt;</c>); a relative path is
+    /// under the data directory. Empty (the default): no event files.
+    /// </summary>
+    public string? TensorBoardDirectory { get; set; }
+
+    /// <summary><see cref="TensorBoardDirectory"/> as an absolute path; null when it is not set.</summary>
+    public string? TensorBoardDirectoryFullPath => string.IsNullOrWhiteSpace(TensorBoardDirectory)
+        ? null
+        : Path.GetFullPath(TensorBoardDirectory, DataDirectoryFullPath);
 }

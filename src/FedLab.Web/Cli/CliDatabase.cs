@@ -29,7 +29,7 @@ internal sealed class CliDatabase : IAsyncDisposable
                 .SetMinimumLevel(LogLevel.Warning)
                 .AddSimpleConsole(o => o.SingleLine = true)
                 .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace))
-            .AddFedLabData(settings.DatabasePath, settings.CheckpointDirectory)
+            .AddFedLabData(settings.DatabasePath, settings.CheckpointDirectory, settings.TensorBoardDirectoryFullPath)
             .BuildServiceProvider();
         var database = new CliDatabase(services, settings);
         try

@@ -36,7 +36,7 @@ public static class FedLabWebExtensions
         services.AddOptions<FedLabSettings>().Bind(section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FedLabSettings>, FedLabSettingsValidator>());
 
-        services.AddFedLabData(settings.DatabasePath, settings.CheckpointDirectory);
+        services.AddFedLabData(settings.DatabasePath, settings.CheckpointDirectory, settings.TensorBoardDirectoryFullPath);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(new EngineOptions 
         {
