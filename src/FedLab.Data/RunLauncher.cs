@@ -129,6 +129,12 @@ public sealed class RunLauncher(RunStore store, RunRecorderFactory recorders, Fe
         }
     }
 
+    /// <summary>The kept checkpoint of the round a fork names; a <see cref="RunSpecException"/> at <c>fork.round</c> when there is none.</summary>
+    public string ForkCheckpoint(ForkSpec fork) =>
+        RunCheckpointFiles.ForkProblem(options.CheckpointDirectory, fork) is string problem
+            ? throw new RunSpecException([new SpecError("fork.round", problem)])
+            : Path.Combine(options.CheckpointDirectory, RunCheckpointFiles.RoundFileName(fork.Run, fork.Round));
+
     private async Task<RecordedRun> StartAsync(Guid runId, RunSpec spec, EngineOptions engine, IRunEventSink? observer, string? resumeFrom, CancellationToken ct,
         (double MbUp, double MbDown, double ClientTflops)? totalsBefore = null)
     {
@@ -137,7 +143,8 @@ public sealed class RunLauncher(RunStore store, RunRecorderFactory recorders, Fe
         IRunEventSink[] observers = [.. new[] { observer, tensorBoard }.OfType<IRunEventSink>()];
         // A round that cannot be recorded stops the run (RecordingGuard); an observer that throws does not.
         IRunEventSink sink = new RecordingGuard(recorder, observers.Length == 0 ? null : new RunEventFanOut(observers));
-        var runOptions = new RunOptions { CheckpointDirectory = options.CheckpointDirectory, ResumeFrom = resumeFrom };
+        var forkFrom = resumeFrom is null && spec.Fork is { } fork ? ForkCheckpoint(fork) : null;
+        var runOptions = new RunOptions { CheckpointDirectory = options.CheckpointDirectory, ResumeFrom = resumeFrom, ForkFrom = forkFrom };
         var result = await new RunExecutor(engine, time).StartOnDedicatedThread(runId, spec, sink, ct, runOptions);
         return new RecordedRun(result, recorder.FailedWrites, recorder.LastError);
     }

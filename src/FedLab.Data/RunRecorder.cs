@@ -35,6 +35,8 @@ public sealed class RunRecorder : IRunEventSink
     private readonly List<ClientFailure> _pendingFailures = [];
     private long? _runKey;
     private string? _checkpointOnDisk;
+    private string? _bestCheckpoint;
+    private int _keepEvery;
 
     internal RunRecorder(Guid runId, IDbContextFactory<FedLabDbContext> contexts, ILogger<RunRecorder> logger, TimeProvider time)
     {
@@ -155,6 +157,8 @@ public sealed class RunRecorder : IRunEventSink
         tx.Commit();
         _runKey = run.Key;
         _checkpointOnDisk = run.CheckpointPath;
+        _keepEvery = e.Spec.Checkpoints?.KeepEvery ?? 0;
+        _bestCheckpoint = BestRoundFile(run.BestRound, run.CheckpointPath);
     }
 
     private void RoundDone(RoundFinished e)
@@ -175,13 +179,38 @@ public sealed class RunRecorder : IRunEventSink
 
         if (checkpoint is not null)
         {
-            // Only now is the older file unreferenced.
-            if (_checkpointOnDisk is not null && _checkpointOnDisk != checkpoint)
+            // Only now is the older file unreferenced. Kept: the last round's, the best round's (as the store now
+            // chooses it) and every n-th round's (checkpoints.keepEvery), for forks and exports.
+            var best = BestRoundFile(ReadBestRound(key), checkpoint);
+            foreach (var old in new[] { _checkpointOnDisk, _bestCheckpoint }.Distinct())
             {
-                TryDelete(_checkpointOnDisk);
+                if (old is not null && old != checkpoint && old != best && !KeptEvery(old))
+                {
+                    TryDelete(old);
+                }
             }
             _checkpointOnDisk = checkpoint;
+            _bestCheckpoint = best;
         }
+    }
+
+    private bool KeptEvery(string path) => _keepEvery > 0 && RunCheckpointFiles.RoundOf(path) is int round && round % _keepEvery == 0;
+
+    /// <summary>The round file of the best round beside <paramref name="anyCheckpoint"/>, if that file exists.</summary>
+    private string? BestRoundFile(int? bestRound, string? anyCheckpoint)
+    {
+        if (bestRound is not int round || anyCheckpoint is null)
+        {
+            return null;
+        }
+        var path = Path.Combine(Path.GetDirectoryName(anyCheckpoint) ?? ".", RunCheckpointFiles.RoundFileName(RunId, round));
+        return File.Exists(path) ? path : null;
+    }
+
+    private int? ReadBestRound(long key)
+    {
+        using var db = _contexts.CreateDbContext();
+        return db.Runs.Where(r => r.Key == key).Select(r => r.BestRound).SingleOrDefault();
     }
 
     private (List<ClientRoundMetrics> Clients, List<ClientFailure> Failures) TakeClientRounds(int round)

@@ -14,7 +14,10 @@ public static class RunModelExport
     /// round they hold. Throws <see cref="KeyNotFoundException"/> for an unknown run and <see cref="ModelExportException"/>
     /// (message for the user) when the run has no usable checkpoint or nothing to export.
     /// </summary>
-    public static async Task<(IReadOnlyList<string> Files, int Round)> WriteAsync(RunStore store, Guid runId, string directory, int? client, CancellationToken ct)
+    /// <param name="round">A kept round (<see cref="RunCheckpointFiles.KeptRounds"/>: the last, the best, every n-th);
+    /// null for the last checkpointed round.</param>
+    public static async Task<(IReadOnlyList<string> Files, int Round)> WriteAsync(RunStore store, Guid runId, string directory, int? client, CancellationToken ct,
+        int? round = null)
     {
         var run = await store.GetRunAsync(runId, ct) ?? throw new KeyNotFoundException($"run {runId} does not exist");
         if (run.Spec is not { } spec)
@@ -23,6 +26,15 @@ public static class RunModelExport
         }
         var path = run.CheckpointPath ?? throw new ModelExportException(
             $"run {runId} has no checkpoint: it was run without a checkpoint folder, so its weights were not kept");
+        if (round is int k)
+        {
+            var folder = Path.GetDirectoryName(path) ?? ".";
+            path = Path.Combine(folder, RunCheckpointFiles.RoundFileName(runId, k));
+            if (!File.Exists(path))
+            {
+                throw new ModelExportException($"run {runId} keeps no checkpoint of round {k}; kept rounds: {string.Join(", ", RunCheckpointFiles.KeptRounds(folder, runId))}");
+            }
+        }
         if (!File.Exists(path))
         {
             throw new ModelExportException($"run {runId}'s checkpoint '{path}' is gone");
@@ -30,8 +42,8 @@ public static class RunModelExport
         SafeTensorsCheckpoint loaded;
         try
         {
-            var (round, state) = RunCheckpoint.Load(path, runId, spec);
-            loaded = new SafeTensorsCheckpoint(round, state);
+            var (stored, state) = RunCheckpoint.Load(path, runId, spec);
+            loaded = new SafeTensorsCheckpoint(stored, state);
         }
         catch (InvalidDataException ex)
         {

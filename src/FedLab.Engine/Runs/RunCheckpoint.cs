@@ -35,6 +35,27 @@ public static class RunCheckpoint
         return path;
     }
 
+    /// <summary>
+    /// Reads another run's checkpoint for a fork: it must be of <paramref name="fork"/>'s run and round; the spec may
+    /// differ (whether the tensors fit is for the framework's restore to say). The caller disposes the state.
+    /// </summary>
+    public static SafeTensorsFile LoadForFork(string path, ForkSpec fork)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"checkpoint '{path}' does not exist", path);
+        }
+        var state = SafeTensors.Deserialize(File.ReadAllBytes(path));
+        var meta = state.Metadata;
+        if (!meta.TryGetValue("runId", out var id) || id != fork.Run.ToString("D")
+            || !meta.TryGetValue("round", out var round) || round != fork.Round.ToString(CultureInfo.InvariantCulture))
+        {
+            state.Dispose();
+            throw new InvalidDataException($"checkpoint '{path}' is not round {fork.Round} of run {fork.Run}");
+        }
+        return state;
+    }
+
     /// <summary>Reads a checkpoint, checking it belongs to this run and spec. The caller disposes the state.</summary>
     public static (int Round, SafeTensorsFile State) Load(string path, Guid runId, RunSpec spec)
     {

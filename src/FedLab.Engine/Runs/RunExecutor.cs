@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using FedLab.Engine.Federation;
 using FedLab.Engine.Frameworks;
 using static TorchSharp.torch;
@@ -65,6 +66,21 @@ public sealed class RunExecutor(EngineOptions options, TimeProvider? time = null
             }
             completed = round;
         }
+        else if (spec.Fork is { } fork && runOptions.ForkFrom is string forkPath)
+        {
+            using var state = RunCheckpoint.LoadForFork(forkPath, fork);
+            try
+            {
+                algorithm.RestoreState(state);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or KeyNotFoundException or ExternalException)
+            {
+                throw new RunSpecException([new SpecError("fork", $"round {fork.Round} of run {fork.Run} does not fit this spec's model, fine-tuning or framework ({ex.Message})")]);
+            }
+            completed = fork.Round;
+        }
+        // A fork records its starting round again (the parent's weights, evaluated with this spec) before training on.
+        bool forked = runOptions.ResumeFrom is null && spec.Fork is not null && runOptions.ForkFrom is not null;
         string? Checkpoint(int round) => runOptions.CheckpointDirectory is string dir
             ? RunCheckpoint.Save(dir, runId, round, spec, algorithm.CheckpointState())
             : null;
@@ -72,18 +88,18 @@ public sealed class RunExecutor(EngineOptions options, TimeProvider? time = null
         try
         {
             // Inside the try: a sink that cannot record the start (a full disk) fails the run like any other error.
-            sink.Publish(new RunStarted(runId, _time.GetUtcNow(), spec, info, completed == 0 ? 0 : completed + 1));
+            sink.Publish(new RunStarted(runId, _time.GetUtcNow(), spec, info, completed == 0 || forked ? completed : completed + 1));
             var evalClock = Stopwatch.StartNew();
-            if (completed == 0)
+            if (completed == 0 || forked)
             {
                 var initial = algorithm.Evaluate(ct);
                 var none = new Dictionary<PayloadKind, long>();
                 var clientAccuracy = (algorithm as IClientModelEvaluation)?.ClientAccuracy;
-                var zero = new RoundMetrics(0, initial, 0, 0, 0, none, none, 0, 0, 0, evalClock.Elapsed.TotalSeconds, evalClock.Elapsed.TotalSeconds, null,
+                var zero = new RoundMetrics(completed, initial, 0, 0, 0, none, none, 0, 0, 0, evalClock.Elapsed.TotalSeconds, evalClock.Elapsed.TotalSeconds, null,
                     clientAccuracy?.Mean, clientAccuracy?.Std, MetricNames.Merge(initial.Extra, null));
                 rounds.Add(zero);
                 var zeroDiverged = RunDivergedException.Check(zero);
-                sink.Publish(new RoundFinished(runId, _time.GetUtcNow(), zero, spec.Training.Rounds, zeroDiverged is null ? Checkpoint(0) : null));
+                sink.Publish(new RoundFinished(runId, _time.GetUtcNow(), zero, spec.Training.Rounds, zeroDiverged is null ? Checkpoint(completed) : null));
                 if (zeroDiverged is not null)
                 {
                     throw new RunDivergedException(zeroDiverged);

@@ -8,4 +8,10 @@ public sealed record RunOptions
 
     /// <summary>A checkpoint written by an earlier execution of the same run id and spec; the run continues after its round.</summary>
     public string? ResumeFrom { get; init; }
+
+    /// <summary>
+    /// The checkpoint of another run's round that the spec's <see cref="RunSpec.Fork"/> names (resolved by the caller,
+    /// which knows where runs keep their files); ignored when <see cref="ResumeFrom"/> is set.
+    /// </summary>
+    public string? ForkFrom { get; init; }
 }

@@ -47,6 +47,12 @@ public sealed record RunSpec
     /// <summary>auto (CUDA when TorchSharp reports it, else CPU), cpu or cuda.</summary>
     public string Device { get; init; } = "auto";
 
+    /// <summary>Start from a stored run's round instead of the pre-trained model (<see cref="ForkSpec"/>); absent: from scratch.</summary>
+    public ForkSpec? Fork { get; init; }
+
+    /// <summary>Extra round checkpoints to keep for forking (<see cref="CheckpointSpec"/>); absent: the last and the best.</summary>
+    public CheckpointSpec? Checkpoints { get; init; }
+
     /// <summary>
     /// Options sections of registered frameworks that are not built in, by section name, as JSON (read them with
     /// <see cref="Frameworks.FrameworkOptions"/>). Written back at the top level, where they were read.

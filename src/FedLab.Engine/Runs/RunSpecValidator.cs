@@ -91,6 +91,21 @@ public sealed class RunSpecValidator
 
         var t = spec.Training;
         Range(t.Rounds, 1, MaxRounds, "training.rounds");
+        if (spec.Fork is { } fork)
+        {
+            if (fork.Run == Guid.Empty)
+            {
+                errors.Add(new SpecError("fork.run", "name the run to fork from (its id)"));
+            }
+            if (fork.Round < 0 || fork.Round >= t.Rounds)
+            {
+                errors.Add(new SpecError("fork.round", $"must be from 0 to training.rounds - 1 ({t.Rounds - 1}): the fork trains the rounds after it, got {fork.Round}"));
+            }
+        }
+        if (spec.Checkpoints is { } keep)
+        {
+            Range(keep.KeepEvery, 0, MaxRounds, "checkpoints.keepEvery");
+        }
         Check(t.ClientFraction > 0 && t.ClientFraction <= 1, "training.clientFraction", $"must be greater than 0 and at most 1, got {F(t.ClientFraction)}");
         Check(t.LocalSteps is null != t.LocalEpochs is null, "training.localSteps", "set exactly one of localSteps and localEpochs");
         if (t.LocalSteps is int steps)

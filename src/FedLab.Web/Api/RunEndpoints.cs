@@ -128,14 +128,30 @@ public static class RunEndpoints
                 }
                 client = k;
             }
+            int? round = null;
+            if (request.Query.TryGetValue("round", out var roundText) && roundText != "last")
+            {
+                if (roundText == "best")
+                {
+                    round = (await store.GetRunSummaryAsync(id, ct))?.BestRound;
+                }
+                else if (int.TryParse(roundText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int r))
+                {
+                    round = r;
+                }
+                else
+                {
+                    return ApiErrors.BadRequest(ApiErrors.One("round", $"must be last, best or a round number, got '{roundText}'"));
+                }
+            }
             var folder = Directory.CreateTempSubdirectory("fedlab-export-");
             try
             {
-                var (_, round) = await Data.Export.RunModelExport.WriteAsync(store, id, folder.FullName, client, ct);
+                var (_, exported) = await Data.Export.RunModelExport.WriteAsync(store, id, folder.FullName, client, ct, round);
                 var zip = new MemoryStream();
                 System.IO.Compression.ZipFile.CreateFromDirectory(folder.FullName, zip);
                 zip.Position = 0;
-                return Results.File(zip, "application/zip", $"fedlab-{id:N}-round{round}{(client is int c ? $"-client{c}" : "")}.zip");
+                return Results.File(zip, "application/zip", $"fedlab-{id:N}-round{exported}{(client is int c ? $"-client{c}" : "")}.zip");
             }
             catch (KeyNotFoundException)
             {
@@ -143,14 +159,14 @@ public static class RunEndpoints
             }
             catch (Engine.Export.ModelExportException ex)
             {
-                return ApiErrors.Status(StatusCodes.Status409Conflict, client is null ? "id" : "client", ex.Message);
+                return ApiErrors.Status(StatusCodes.Status409Conflict, client is not null ? "client" : round is not null ? "round" : "id", ex.Message);
             }
             finally
             {
                 folder.Delete(recursive: true);
             }
         })
-        .WithSummary("The run's trained model as a zip: a PEFT adapter (LoRA) or a Hugging Face model (full), with the classification head; client=k for one client's own model")
+        .WithSummary("The run's trained model as a zip: a PEFT adapter (LoRA) or a Hugging Face model (full), with the classification head; round=last|best|k (a kept round), client=k for one client's own model")
         .Produces(StatusCodes.Status200OK, contentType: "application/zip")
         .Produces<ApiErrors>(StatusCodes.Status400BadRequest)
         .Produces<ApiErrors>(StatusCodes.Status404NotFound)

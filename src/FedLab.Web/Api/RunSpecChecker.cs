@@ -39,6 +39,11 @@ public sealed class RunSpecChecker(IOptions<FedLabSettings> settings)
             errors.RemoveAll(e => e.Field == "dataset.name");
             errors.Add(new SpecError("dataset.name", problem));
         }
+        if (spec.Fork is { } fork && !errors.Any(e => e.Field.StartsWith("fork", StringComparison.Ordinal))
+            && Data.RunCheckpointFiles.ForkProblem(settings.Value.CheckpointDirectory, fork) is string forkProblem)
+        {
+            errors.Add(new SpecError("fork.round", forkProblem));
+        }
         return errors;
     }
 

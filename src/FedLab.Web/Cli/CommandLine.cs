@@ -18,7 +18,8 @@ internal static class CommandLine
           resume --run <id> [--out <results.json>]               continue an interrupted, cancelled or failed run from its last round
           export --runs <id,id,...> --out <file.csv|file.json> [--rows rounds|clients]
                                                                  one row per run and round (CSV; per client round with --rows clients), or everything (JSON)
-          export-model --run <id> --out <dir> [--client <k>]     the trained model: a PEFT adapter (LoRA) or a Hugging Face model, plus the head
+          export-model --run <id> --out <dir> [--round last|best|<k>] [--client <k>]
+                                                                 the trained model: a PEFT adapter (LoRA) or a Hugging Face model, plus the head
           schema [--out <file.json>]                             the run spec's JSON Schema (as schemas/run-spec.schema.json)
           (no arguments)                                         start the dashboard
         The database and checkpoints live under FedLab:DataDirectory (appsettings.json; env FEDLAB__DATADIRECTORY).
@@ -31,7 +32,7 @@ internal static class CommandLine
         ["runs"] = ["limit", "status", "framework", "text"],
         ["resume"] = ["run", "out"],
         ["export"] = ["runs", "out", "rows"],
-        ["export-model"] = ["run", "out", "client"],
+        ["export-model"] = ["run", "out", "client", "round"],
         ["schema"] = ["out"],
     };
 

@@ -10,7 +10,7 @@ namespace FedLab.Web.Cli;
 /// </summary>
 internal static class ExportModelCommand
 {
-    public const string UsageLine = "usage: export-model --run <id> --out <dir> [--client <k>]";
+    public const string UsageLine = "usage: export-model --run <id> --out <dir> [--round last|best|<k>] [--client <k>]";
 
     public static async Task<int> ExecuteAsync(CliArguments args, CliDatabase database, TextWriter output, TextWriter error, CancellationToken ct)
     {
@@ -34,6 +34,28 @@ internal static class ExportModelCommand
             }
             client = k;
         }
+        int? round = null;
+        if (args.Get("round") is string roundText && roundText != "last")
+        {
+            if (roundText == "best")
+            {
+                round = (await database.Store.GetRunSummaryAsync(runId, ct))?.BestRound;
+                if (round is null)
+                {
+                    error.WriteLine($"--round best: run {runId} has no best round yet");
+                    return RunCommand.BadInput;
+                }
+            }
+            else if (int.TryParse(roundText, NumberStyles.None, CultureInfo.InvariantCulture, out int k))
+            {
+                round = k;
+            }
+            else
+            {
+                error.WriteLine($"--round: must be last, best or a round number, got '{roundText}'");
+                return RunCommand.BadInput;
+            }
+        }
         if (File.Exists(outDir))
         {
             error.WriteLine($"--out: '{outDir}' is a file; name a folder (created if missing)");
@@ -41,8 +63,8 @@ internal static class ExportModelCommand
         }
         try
         {
-            var (files, round) = await RunModelExport.WriteAsync(database.Store, runId, outDir, client, ct);
-            output.WriteLine($"round {round} of run {runId} exported to {outDir}: {string.Join(", ", files.Select(Path.GetFileName))}");
+            var (files, exported) = await RunModelExport.WriteAsync(database.Store, runId, outDir, client, ct, round);
+            output.WriteLine($"round {exported} of run {runId} exported to {outDir}: {string.Join(", ", files.Select(Path.GetFileName))}");
             return RunCommand.Ok;
         }
         catch (Exception ex) when (ex is KeyNotFoundException or ModelExportException)

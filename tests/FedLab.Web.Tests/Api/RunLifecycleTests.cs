@@ -83,6 +83,11 @@ public sealed class RunLifecycleTests(SharedAppFixture fixture)
         }
 
         Assert.Equal(HttpStatusCode.BadRequest, (await Http.GetAsync($"api/runs/{id}/model?client=x")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await Http.GetAsync($"api/runs/{id}/model?round=first")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync($"api/runs/{id}/model?round=best")).StatusCode); // the best round's checkpoint is kept
+        var notKept = await Http.GetAsync($"api/runs/{id}/model?round=7");
+        Assert.Equal(HttpStatusCode.Conflict, notKept.StatusCode);
+        Assert.Contains("keeps no checkpoint of round 7", await notKept.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var noClient = await Http.GetAsync($"api/runs/{id}/model?client=9");
         Assert.Equal(HttpStatusCode.Conflict, noClient.StatusCode);
         Assert.Contains("no model of client 9", await noClient.Content.ReadAsStringAsync(), StringComparison.Ordinal);

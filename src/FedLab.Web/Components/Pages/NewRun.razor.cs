@@ -45,6 +45,10 @@ public sealed partial class NewRun : IDisposable
     [SupplyParameterFromQuery(Name = "clone")]
     public Guid? Clone { get; set; }
 
+    /// <summary>With <see cref="Clone"/>: start from that run's weights after this round (the spec's fork section).</summary>
+    [SupplyParameterFromQuery(Name = "fork")]
+    public int? Fork { get; set; }
+
     [SupplyParameterFromQuery(Name = "preset")]
     public string? Preset { get; set; }
 
@@ -90,7 +94,11 @@ public sealed partial class NewRun : IDisposable
             else
             {
                 _form.Draft = SpecDraft.FromJson(detail.SpecJson);
-                _form.Draft.SetString("name", Truncate(detail.Summary.Name + " (copy)"));
+                _form.Draft.SetString("name", Truncate(detail.Summary.Name + (Fork is int k ? $" (fork at round {k})" : " (copy)")));
+                if (Fork is int round)
+                {
+                    _form.Draft.Set("fork", new System.Text.Json.Nodes.JsonObject { ["run"] = id.ToString("D"), ["round"] = round });
+                }
             }
         }
         else if (Preset == "quick")

@@ -45,6 +45,10 @@ public sealed partial class RunDetail
     [Inject] private TimeProvider Time { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private ILogger<RunDetail> Logger { get; set; } = default!;
+    [Inject] private Microsoft.Extensions.Options.IOptions<FedLabSettings> Settings { get; set; } = default!;
+
+    /// <summary>The rounds whose checkpoints this run keeps (last, best, every n-th): what a fork may start from.</summary>
+    private IReadOnlyList<int> ForkableRounds => Data.RunCheckpointFiles.KeptRounds(Settings.Value.CheckpointDirectory, RunId);
 
     /// <summary>The clients' own accuracy only where clients keep their own models (it is null for the others).</summary>
     private IReadOnlyList<ChartSeries> AccuracySeries =>
