@@ -36,16 +36,97 @@ internal static class CommandLine
         ["schema"] = ["out"],
     };
 
-    public static bool IsCommand(string[] args) => args.Length > 0 && (Options.ContainsKey(args[0]) || args[0] is "help" or "--help");
+    /// <summary>
+    /// True when the arguments are for the command line rather than the dashboard: a command, help or version, or a
+    /// bare word that is no command (a typo such as "rn" must be an error, never start the dashboard). The dashboard's
+    /// own arguments are options (<c>--urls ...</c>) or configuration pairs (<c>urls=...</c>).
+    /// </summary>
+    public static bool IsCommand(string[] args) =>
+        args.Length > 0 && ((!args[0].StartsWith('-') && !args[0].Contains('=')) || args[0] is "--help" or "-h" or "--version");
+
+    /// <summary>The closest command to a mistyped one (edit distance at most 2), for "did you mean".</summary>
+    internal static string? Suggest(string word) => Options.Keys.Append("help")
+        .Select(c => (Command: c, Distance: EditDistance(word.ToLowerInvariant(), c)))
+        .Where(c => c.Distance <= 2).OrderBy(c => c.Distance).ThenBy(c => c.Command, StringComparer.Ordinal)
+        .Select(c => c.Command).FirstOrDefault();
+
+    private static int EditDistance(string a, string b)
+    {
+        var row = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (int i = 1; i <= a.Length; i++)
+        {
+            int previous = row[0];
+            row[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int current = row[j];
+                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), previous + (a[i - 1] == b[j - 1] ? 0 : 1));
+                previous = current;
+            }
+        }
+        return row[b.Length];
+    }
+
+    /// <summary>The usage lines of one command (its entry in <see cref="Usage"/>, continuation lines included).</summary>
+    internal static string CommandUsage(string command)
+    {
+        var lines = Usage.Split('\n');
+        var mine = new List<string>();
+        bool inside = false;
+        foreach (var line in lines.Skip(1))
+        {
+            var trimmed = line.TrimStart();
+            bool starts = trimmed.StartsWith(command + " ", StringComparison.Ordinal) || trimmed == command;
+            bool continuation = line.StartsWith("      ", StringComparison.Ordinal) && !starts && trimmed.Length > 0 && line.Length - trimmed.Length > 10;
+            if (starts)
+            {
+                inside = true;
+                mine.Add(trimmed);
+            }
+            else if (inside && continuation)
+            {
+                mine.Add("    " + trimmed);
+            }
+            else
+            {
+                inside = false;
+            }
+        }
+        return string.Join('\n', mine);
+    }
+
+    /// <summary>The version a user reports: the engine version (the assembly's informational version).</summary>
+    internal static string Version => EngineVersion.Current;
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
         // Nothing the commands print (run names, file paths, messages) may carry terminal control sequences.
         output = new TerminalSafeWriter(output);
         error = new TerminalSafeWriter(error);
-        if (args[0] is "help" or "--help")
+        if (args[0] is "help" or "--help" or "-h")
         {
+            if (args.Length > 1 && Options.ContainsKey(args[1]))
+            {
+                output.WriteLine(CommandUsage(args[1]));
+                return 0;
+            }
             output.WriteLine(Usage);
+            return 0;
+        }
+        if (args[0] == "--version")
+        {
+            output.WriteLine($"FedLab {Version}");
+            return 0;
+        }
+        if (!Options.ContainsKey(args[0]))
+        {
+            var suggestion = Suggest(args[0]);
+            error.WriteLine($"unknown command '{args[0]}'{(suggestion is null ? "" : $"; did you mean '{suggestion}'?")} (commands: {string.Join(", ", Options.Keys)}; `help` lists them, no arguments start the dashboard)");
+            return RunCommand.BadInput;
+        }
+        if (args.Skip(1).Any(a => a is "--help" or "-h"))
+        {
+            output.WriteLine(CommandUsage(args[0]));
             return 0;
         }
         CliArguments parsed;
