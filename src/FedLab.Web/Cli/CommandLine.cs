@@ -11,9 +11,10 @@ internal static class CommandLine
 {
     private const string Usage = """
         FedLab commands:
-          run --config <spec.json> [--out <results.json>]        run one spec headless, recorded in the database
-          runs [--limit <n>] [--status <s>] [--framework <f>] [--text <t>]
-                                                                 list recent runs (id, name, framework, status, rounds, accuracy)
+          run --config <spec.json> [--set <path>=<value>]... [--out <results.json>]
+                                                                 run one spec headless, recorded in the database; --set training.rounds=5 overrides a field
+          runs [--limit <n>] [--status <s>] [--framework <f>] [--text <t>] [--json]
+                                                                 list recent runs (id, name, framework, status, rounds, accuracy); --json: as JSON
           compare --config <compare.json> [--out <table.csv>]    one base spec under several frameworks: table, CSV and JSON, recorded as an experiment
           resume --run <id> [--out <results.json>]               continue an interrupted, cancelled or failed run from its last round
           export --runs <id,id,...> --out <file.csv|file.json> [--rows rounds|clients]
@@ -35,6 +36,12 @@ internal static class CommandLine
         ["export-model"] = ["run", "out", "client", "round"],
         ["schema"] = ["out"],
     };
+
+    /// <summary>Options that take no value.</summary>
+    private static readonly Dictionary<string, string[]> Flags = new() { ["runs"] = ["json"] };
+
+    /// <summary>Options that may be given more than once.</summary>
+    private static readonly Dictionary<string, string[]> Repeatable = new() { ["run"] = ["set"] };
 
     /// <summary>
     /// True when the arguments are for the command line rather than the dashboard: a command, help or version, or a
@@ -132,7 +139,7 @@ internal static class CommandLine
         CliArguments parsed;
         try
         {
-            parsed = CliArguments.Parse(args, Options[args[0]]);
+            parsed = CliArguments.Parse(args, Options[args[0]], Flags.GetValueOrDefault(args[0]) ?? [], Repeatable.GetValueOrDefault(args[0]) ?? []);
         }
         catch (ArgumentException ex)
         {

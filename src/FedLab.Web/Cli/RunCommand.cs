@@ -23,7 +23,7 @@ internal static class RunCommand
         var configPath = args.Get("config");
         if (configPath is null)
         {
-            error.WriteLine("usage: run --config <spec.json> [--out <results.json>]");
+            error.WriteLine("usage: run --config <spec.json> [--set <field.path>=<value>]... [--out <results.json>]");
             return BadInput;
         }
         if (args.Get("out") is string outFile && OutputFileCheck.Problem(outFile) is string outProblem)
@@ -34,7 +34,7 @@ internal static class RunCommand
         RunSpec spec;
         try
         {
-            spec = RunSpecJson.ParseAndValidate(ReadSpec(configPath));
+            spec = RunSpecJson.ParseAndValidate(SpecOverrides.Apply(ReadSpec(configPath), args.GetAll("set")));
         }
         catch (RunSpecException ex)
         {

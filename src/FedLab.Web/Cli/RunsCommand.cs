@@ -4,7 +4,7 @@ using FedLab.Engine.Runs;
 
 namespace FedLab.Web.Cli;
 
-/// <summary><c>runs [--limit n] [--status s] [--framework f] [--text t]</c>: the most recent runs in the database.</summary>
+/// <summary><c>runs [--limit n] [--status s] [--framework f] [--text t] [--json]</c>: the most recent runs in the database, as a table or JSON.</summary>
 internal static class RunsCommand
 {
     public static async Task<int> ExecuteAsync(CliArguments args, CliDatabase database, TextWriter output, TextWriter error, CancellationToken ct)
@@ -32,6 +32,12 @@ internal static class RunsCommand
             Framework = args.Get("framework"),
             Text = args.Get("text"),
         }, ct);
+        if (args.Has("json"))
+        {
+            // The REST API's list page, so scripts read the same fields either way (status names in lower case).
+            output.WriteLine(System.Text.Json.JsonSerializer.Serialize(page, RunSpecJson.OutputOptions));
+            return RunCommand.Ok;
+        }
         if (page.Total == 0)
         {
             bool filtered = status is not null || args.Get("framework") is not null || args.Get("text") is not null;

@@ -82,6 +82,32 @@ public sealed class RunCommandProcessTests
     }
 
     [Fact]
+    public async Task SetOverridesSpecFields_AndRunsListsAsJson()
+    {
+        var folder = Directory.CreateTempSubdirectory("fedlab-spec-").FullName;
+        var data = new Dictionary<string, string> { ["FEDLAB__DATADIRECTORY"] = Path.Combine(folder, "data") };
+        var spec = WriteSpec(folder, TinySpec(3));
+
+        using (var bad = new CliProcess(data, "run", "--config", spec, "--set", "training.rounds=many"))
+        {
+            Assert.Equal(2, await bad.WaitAsync(Timeout));
+            Assert.Contains("training.rounds", bad.Stderr, StringComparison.Ordinal);
+        }
+        using (var cli = new CliProcess(data, "run", "--config", spec, "--set", "training.rounds=1", "--set", "name=\"overridden\""))
+        {
+            Assert.Equal(0, await cli.WaitAsync(Timeout));
+            Assert.Contains("round   1/1", cli.Stdout, StringComparison.Ordinal);
+        }
+        using var list = new CliProcess(data, "runs", "--json");
+        Assert.Equal(0, await list.WaitAsync(Timeout));
+        using var json = System.Text.Json.JsonDocument.Parse(list.Stdout);
+        var run = json.RootElement.GetProperty("items")[0];
+        Assert.Equal("overridden", run.GetProperty("name").GetString());
+        Assert.Equal("finished", run.GetProperty("status").GetString());
+        Assert.Equal(1, run.GetProperty("totalRounds").GetInt32());
+    }
+
+    [Fact]
     public async Task CtrlC_CancelsCleanly_AfterCompletedRounds()
     {
         var folder = Directory.CreateTempSubdirectory("fedlab-spec-").FullName;
