@@ -58,7 +58,11 @@ internal static class RunCommand
         RecordedRun recorded;
         try
         {
-            recorded = await database.Launcher.ExecuteAsync(runId, engine, new ConsoleRoundPrinter(output), ct);
+            // In a terminal a progress bar runs within each round (cleared before the round's line); a pipe or file gets lines only.
+            IRunEventSink observer = ConsoleProgress.IsTerminal
+                ? new Data.RunEventFanOut([new ConsoleProgress(Console.Out), new ConsoleRoundPrinter(output)])
+                : new ConsoleRoundPrinter(output);
+            recorded = await database.Launcher.ExecuteAsync(runId, engine, observer, ct);
         }
         catch (RunSpecException ex)
         {

@@ -108,6 +108,45 @@ public sealed class RunCommandProcessTests
     }
 
     [Fact]
+    public async Task InATerminal_AProgressBarRunsWithinEachRound_AndAPipeGetsPlainLines()
+    {
+        var folder = Directory.CreateTempSubdirectory("fedlab-spec-").FullName;
+        var spec = WriteSpec(folder, TinySpec(2));
+        var dll = Path.Combine(AppContext.BaseDirectory, "FedLab.Web.dll");
+        // util-linux script(1) gives the child a pseudo-terminal, as a user's shell would.
+        var start = new System.Diagnostics.ProcessStartInfo("script")
+        {
+            WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in (string[])["-qfec", $"dotnet '{dll}' run --config '{spec}'", "/dev/null"])
+        {
+            start.ArgumentList.Add(a);
+        }
+        start.Environment["FEDLAB__DATADIRECTORY"] = Path.Combine(folder, "data");
+        start.Environment["FEDLAB_CACHE_DIR"] = Path.Combine(AppContext.BaseDirectory, "model-cache");
+        using var terminal = System.Diagnostics.Process.Start(start)!;
+        var stdout = terminal.StandardOutput.ReadToEndAsync();
+        using (var cts = new CancellationTokenSource(Timeout))
+        {
+            await terminal.WaitForExitAsync(cts.Token);
+        }
+        var text = await stdout;
+        Assert.True(terminal.ExitCode == 0, text);
+        Assert.Contains("clients  ETA round", text, StringComparison.Ordinal);
+        Assert.Contains("round 1/2 [", text, StringComparison.Ordinal);
+        Assert.Contains("round   2/2", text, StringComparison.Ordinal);
+
+        // Redirected (the other tests' CliProcess): lines only.
+        using var piped = new CliProcess(new Dictionary<string, string> { ["FEDLAB__DATADIRECTORY"] = Path.Combine(folder, "data") }, "run", "--config", spec);
+        Assert.Equal(0, await piped.WaitAsync(Timeout));
+        Assert.DoesNotContain("ETA", piped.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("\r", piped.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CtrlC_CancelsCleanly_AfterCompletedRounds()
     {
         var folder = Directory.CreateTempSubdirectory("fedlab-spec-").FullName;
