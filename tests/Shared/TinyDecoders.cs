@@ -39,7 +39,7 @@ public static class TinyDecoders
 
     private static readonly object Gate = new();
     /// <summary>Bump when the written content changes, so stale folders from an earlier build are not reused.</summary>
-    private const string Version = "v1";
+    private const string Version = "v2";
 
     private static readonly string Root = Path.Combine(Path.GetTempPath(), "fedlab-tiny-decoders", Version);
 
@@ -279,9 +279,9 @@ public static class TinyDecoders
                 ["type"] = "BPE", ["vocab"] = vocab, ["merges"] = Merges.Select(m => $"{m.A} {m.B}").ToArray(),
             },
         };
-        File.WriteAllText(Path.Combine(folder, "tokenizer.json"), JsonSerializer.Serialize(json), Encoding.UTF8);
+        File.WriteAllText(Path.Combine(folder, "tokenizer.json"), JsonSerializer.Serialize(json), new UTF8Encoding(false));
         File.WriteAllText(Path.Combine(folder, "tokenizer_config.json"),
-            JsonSerializer.Serialize(new Dictionary<string, object> { ["eos_token"] = special, ["pad_token"] = special }), Encoding.UTF8);
+            JsonSerializer.Serialize(new Dictionary<string, object> { ["eos_token"] = special, ["pad_token"] = special }), new UTF8Encoding(false));
     }
 
     /// <summary>GPT-2's bytes_to_unicode: printable bytes map to themselves, the rest to U+0100 onwards, in byte order.</summary>

@@ -53,6 +53,13 @@ internal sealed class ConfigReader(JsonElement element, string path)
     public ConfigReader? Object(string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Object ? new ConfigReader(value, Path) : null;
 
+    /// <summary>A JSON file's bytes without the UTF-8 byte-order mark some editors write.</summary>
+    public static ReadOnlyMemory<byte> JsonBytes(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        return bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? bytes.AsMemory(3) : bytes;
+    }
+
     private InvalidDataException Missing(string name) => new($"{Path}: '{name}' is missing");
 
     private InvalidDataException Invalid(string name, string expected) => new($"{Path}: '{name}' must be {expected}");

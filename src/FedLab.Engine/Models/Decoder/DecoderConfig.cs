@@ -43,7 +43,7 @@ public sealed record DecoderConfig
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(File.ReadAllBytes(path));
+            document = JsonDocument.Parse(ConfigReader.JsonBytes(path));
         }
         catch (JsonException ex)
         {

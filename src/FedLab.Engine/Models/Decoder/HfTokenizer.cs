@@ -46,20 +46,41 @@ public sealed class HfTokenizer : ITextTokenizer
     public int[] Encode(string text, int maxTokens)
     {
         var ids = new List<int>(Math.Min(maxTokens, 256));
-        if (BosId is int bos)
+        if (BosId is int bos && maxTokens > 0)
         {
             ids.Add(bos);
         }
-        ids.AddRange(EncodeText(text));
+        ids.AddRange(EncodeText(text, maxTokens - ids.Count));
         return ids.Count > maxTokens ? [.. ids.Take(maxTokens)] : [.. ids];
     }
 
-    /// <summary>The text's ids without any added special token.</summary>
-    public IReadOnlyList<int> EncodeText(string text)
+    /// <summary>The text's ids without any added special token (the first <paramref name="maxTokens"/> of them).</summary>
+    public IReadOnlyList<int> EncodeText(string text, int maxTokens = int.MaxValue)
     {
+        if (maxTokens <= 0)
+        {
+            return [];
+        }
         if (!_sentencePiece)
         {
-            return _bpe.EncodeToIds(text);
+            // Long texts (whole e-mails) are cut after maxTokens instead of being encoded whole.
+            return maxTokens == int.MaxValue ? _bpe.EncodeToIds(text) : _bpe.EncodeToIds(text, maxTokens, out _, out _);
+        }
+        if (maxTokens != int.MaxValue)
+        {
+            // Each token covers at least one character, so a prefix of 8 characters per token (plus the rest of a
+            // surrogate pair) yields at least maxTokens ids whose first maxTokens are those of the whole text,
+            // except that the last merge may differ; a margin of characters keeps that merge intact.
+            int take = (int)Math.Min(text.Length, (long)maxTokens * 8 + 64);
+            if (take < text.Length)
+            {
+                if (char.IsHighSurrogate(text[take - 1]))
+                {
+                    take++;
+                }
+                var prefix = EncodeText(text[..take]);
+                return prefix.Count > maxTokens ? [.. prefix.Take(maxTokens)] : prefix;
+            }
         }
         // SentencePiece BPE: normalise (leading "▁", spaces to "▁"), then cut at characters outside the vocabulary:
         // no merge involves them, so encoding the runs between them separately is exact; they become byte tokens.
@@ -89,7 +110,7 @@ public sealed class HfTokenizer : ITextTokenizer
         {
             result.AddRange(_bpe.EncodeToIds(normalized[runStart..], considerPreTokenization: true, considerNormalization: false));
         }
-        return result;
+        return result.Count > maxTokens ? [.. result.Take(maxTokens)] : result;
     }
 
     public string Decode(IEnumerable<int> ids) => _bpe.Decode(ids) ?? "";
@@ -175,7 +196,7 @@ public sealed class HfTokenizer : ITextTokenizer
     {
         try
         {
-            return JsonDocument.Parse(File.ReadAllBytes(path));
+            return JsonDocument.Parse(ConfigReader.JsonBytes(path));
         }
         catch (JsonException ex)
         {

@@ -100,7 +100,7 @@ public sealed class HfWeights
     {
         try
         {
-            using var document = JsonDocument.Parse(File.ReadAllBytes(path));
+            using var document = JsonDocument.Parse(ConfigReader.JsonBytes(path));
             if (!document.RootElement.TryGetProperty("weight_map", out var map) || map.ValueKind != JsonValueKind.Object)
             {
                 throw new InvalidDataException($"{path} has no 'weight_map' object");

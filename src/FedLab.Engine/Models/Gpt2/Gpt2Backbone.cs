@@ -69,7 +69,9 @@ public sealed class Gpt2Backbone : nn.Module, ICausalLanguageModel
             current.Dispose();
             current = next;
         }
-        if (toLayer == NumLayers)
+        // The final norm closes the last block, so it belongs to the range that runs that block (an empty range
+        // [L, L), the classifier's top after a whole-model bottom, is the identity).
+        if (toLayer == NumLayers && fromLayer < toLayer)
         {
             var normed = ln_f.forward(current);
             current.Dispose();
