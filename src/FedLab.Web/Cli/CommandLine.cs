@@ -17,6 +17,9 @@ internal static class CommandLine
           compare --config <compare.json> [--out <table.csv>]    one base spec under several frameworks: table, CSV and JSON, recorded as an experiment
           resume --run <id> [--out <results.json>]               continue an interrupted, cancelled or failed run from its last round
           export --runs <id,id,...> --out <file.csv|file.json>   one row per run and round (CSV), or everything (JSON)
+          model inspect --model <folder|name>                    a Hugging Face folder's family, layers, heads, vocabulary, parameters, dtype
+          model logits --model <folder|name> --text <t> --out <f.json>
+                                                                 token ids and the last position's logits over the vocabulary (float32)
           (no arguments)                                         start the dashboard
         The database and checkpoints live under FedLab:DataDirectory (appsettings.json; env FEDLAB__DATADIRECTORY).
         """;
@@ -30,7 +33,7 @@ internal static class CommandLine
         ["export"] = ["runs", "out"],
     };
 
-    public static bool IsCommand(string[] args) => args.Length > 0 && (Options.ContainsKey(args[0]) || args[0] is "help" or "--help");
+    public static bool IsCommand(string[] args) => args.Length > 0 && (Options.ContainsKey(args[0]) || args[0] is "help" or "--help" or "model");
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
@@ -42,6 +45,12 @@ internal static class CommandLine
             output.WriteLine(Usage);
             return 0;
         }
+        var settings = CliSettings.Load();
+        ModelFolders.Register(settings.Models);
+        if (args[0] == "model")
+        {
+            return ModelCommand.Execute(args, output, error);
+        }
         CliArguments parsed;
         try
         {
@@ -52,7 +61,6 @@ internal static class CommandLine
             error.WriteLine(ex.Message);
             return RunCommand.BadInput;
         }
-        var settings = CliSettings.Load();
         var engine = new EngineOptions 
         {
             Threads = settings.EngineThreads,
