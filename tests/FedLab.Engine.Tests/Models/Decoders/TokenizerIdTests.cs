@@ -28,6 +28,7 @@ public sealed class TokenizerIdTests
         "x",
         "",
         "\u00A0non-breaking\u00A0spaces and zero\u200Bwidth",
+        "<|im_start|>user\nIs this spam?<|im_end|>\n<|im_start|>assistant\n",
     ];
 
     [Theory]
