@@ -9,7 +9,8 @@ namespace FedLab.Engine.Models.Decoder;
 /// A decoder's tokenizer read from tokenizer.json and run by Microsoft.ML.Tokenizers' BPE: byte-level BPE with the
 /// file's split regex (GPT-2, Llama 3, Qwen2/3) or SentencePiece-style BPE with byte fallback (Llama 2: "▁" for
 /// spaces, a leading "▁", characters outside the vocabulary as their UTF-8 bytes &lt;0xXX&gt;). The begin-of-text
-/// token is added when the file's post-processor template starts with one.
+/// token is added when tokenizer_config.json's add_bos_token says so or, without it, when the file's post-processor
+/// template starts with one.
 /// </summary>
 public sealed class HfTokenizer : ITextTokenizer
 {
@@ -84,6 +85,10 @@ public sealed class HfTokenizer : ITextTokenizer
         }
         // SentencePiece BPE: normalise (leading "▁", spaces to "▁"), then cut at characters outside the vocabulary:
         // no merge involves them, so encoding the runs between them separately is exact; they become byte tokens.
+        if (text.Length == 0)
+        {
+            return []; // the normaliser's prepend applies to non-empty text only
+        }
         var normalized = "\u2581" + text.Replace(" ", "\u2581", StringComparison.Ordinal);
         var result = new List<int>();
         int runStart = 0;
@@ -185,8 +190,12 @@ public sealed class HfTokenizer : ITextTokenizer
             throw new NotSupportedException($"{path}: only byte-level BPE and SentencePiece BPE with byte fallback are supported");
         }
 
-        int? bos = TemplateBos(root.TryGetProperty("post_processor", out var post) ? post : default, special);
         var tokenizerConfig = ReadTokenizerConfig(folder);
+        // tokenizer_config.json's add_bos_token, when it says, wins (transformers' Llama tokenizers rebuild the
+        // post-processor from it); otherwise the file's post-processor template decides.
+        int? bos = tokenizerConfig is { ValueKind: JsonValueKind.Object } tc && tc.TryGetProperty("add_bos_token", out var addBos) && addBos.ValueKind is JsonValueKind.True or JsonValueKind.False
+            ? addBos.ValueKind == JsonValueKind.True ? TokenId(tokenizerConfig, "bos_token", special, vocabulary) : null
+            : TemplateBos(root.TryGetProperty("post_processor", out var post) ? post : default, special);
         int? eos = TokenId(tokenizerConfig, "eos_token", special, vocabulary);
         int pad = TokenId(tokenizerConfig, "pad_token", special, vocabulary) ?? eos ?? 0;
         return new HfTokenizer(bpe, sentencePiece, vocabulary, special, bos, eos, pad);
