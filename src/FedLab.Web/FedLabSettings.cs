@@ -9,6 +9,12 @@ public sealed class FedLabSettings
 {
     public const string Section = "FedLab";
 
+    /// <summary>
+    /// Short names for local Hugging Face folders ("smollm2": "/models/SmolLM2-135M"): a spec's model may use the
+    /// name, and the run form lists them. A spec may also name a folder path directly.
+    /// </summary>
+    public Dictionary<string, string> Models { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>Holds fedlab.db (SQLite), checkpoints/ and uploads/.</summary>
     public string DataDirectory { get; set; } = ".fedlab";
 

@@ -12,26 +12,34 @@ public sealed class AdaptableLinear : nn.Module<Tensor, Tensor>
 {
 #pragma warning disable IDE1006 // field names are checkpoint keys
     private readonly Parameter weight;
-    private readonly Parameter bias;
+    private readonly Parameter? bias;
     private Linear? lora_A;
     private Linear? lora_B;
     private Dropout? lora_dropout;
 #pragma warning restore IDE1006
     private double _scaling;
 
-    public AdaptableLinear(long inFeatures, long outFeatures, Device device) : base(nameof(AdaptableLinear))
+    public AdaptableLinear(long inFeatures, long outFeatures, Device device) : this(inFeatures, outFeatures, device, hasBias: true)
+    {
+    }
+
+    /// <param name="hasBias">False for the bias-free projections of decoder families (Llama's q, k, v, o, gate, up, down).</param>
+    public AdaptableLinear(long inFeatures, long outFeatures, Device device, bool hasBias) : base(nameof(AdaptableLinear))
     {
         InFeatures = inFeatures;
         OutFeatures = outFeatures;
         weight = new Parameter(empty(outFeatures, inFeatures, device: device));
-        bias = new Parameter(zeros(outFeatures, device: device));
+        bias = hasBias ? new Parameter(zeros(outFeatures, device: device)) : null;
         RegisterComponents();
         // Same default initialisation as torch.nn.Linear, so random-init test models are well scaled.
         nn.init.kaiming_uniform_(weight, Math.Sqrt(5));
-        using (no_grad())
+        if (bias is not null)
         {
-            double bound = 1.0 / Math.Sqrt(inFeatures);
-            bias.uniform_(-bound, bound);
+            using (no_grad())
+            {
+                double bound = 1.0 / Math.Sqrt(inFeatures);
+                bias.uniform_(-bound, bound);
+            }
         }
     }
 
@@ -39,7 +47,7 @@ public sealed class AdaptableLinear : nn.Module<Tensor, Tensor>
     public long OutFeatures { get; }
     public bool HasAdapter => lora_A is not null;
     public Parameter Weight => weight;
-    public Parameter Bias => bias;
+    public Parameter? Bias => bias;
 
     public void AddAdapter(LoraOptions options, Device device)
     {

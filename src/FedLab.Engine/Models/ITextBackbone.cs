@@ -20,11 +20,17 @@ public interface ITextBackbone
     /// <summary>[batch, tokens] int64 ids to [batch, tokens, hidden].</summary>
     Tensor Embed(Tensor inputIds);
 
-    /// <summary>Additive attention bias [batch, 1, 1, tokens] from a [batch, tokens] 0/1 mask.</summary>
+    /// <summary>
+    /// Additive attention bias from a [batch, tokens] 0/1 mask (right padding): [batch, 1, 1, tokens] for an encoder,
+    /// [batch, 1, tokens, tokens] (causal and padding) for a decoder.
+    /// </summary>
     Tensor AttentionBias(Tensor attentionMask, ScalarType dtype);
 
     /// <summary>Runs blocks <paramref name="fromLayer"/> (inclusive) to <paramref name="toLayer"/> (exclusive).</summary>
     Tensor RunLayers(Tensor hidden, Tensor attentionBias, int fromLayer, int toLayer);
+
+    /// <summary>How a classification head pools this backbone's hidden states (decoders: the last real token).</summary>
+    SequencePooling Pooling => SequencePooling.Mean;
 
     /// <summary>The adaptable linear layers of block <paramref name="layer"/>, with their family's LoRA target name.</summary>
     IEnumerable<(string Target, AdaptableLinear Linear)> LinearsOf(int layer);

@@ -1,8 +1,13 @@
+using System.Collections.Concurrent;
 using FedLab.Engine.Models.Bert;
+using FedLab.Engine.Models.Decoder;
 
 namespace FedLab.Engine.Models;
 
-/// <summary>The models a run spec may name.</summary>
+/// <summary>
+/// The models a run spec may name: the bundled entries, short names registered for local Hugging Face folders
+/// (appsettings.json's FedLab:Models), and any folder path holding a config.json.
+/// </summary>
 public static class ModelCatalog
 {
     public const string DefaultModelId = "minilm-l6";
@@ -11,6 +16,7 @@ public static class ModelCatalog
 
     private static readonly TransformerShape MiniLmShape = new(VocabSize: 30522, HiddenSize: 384, Layers: 6, Heads: 12, IntermediateSize: 1536);
     private static readonly PackageSource RandomWithMiniLmVocabulary = new(null, MiniLmAssembly, "random initialisation, MiniLM's WordPiece vocabulary", "n/a");
+    private static readonly ConcurrentDictionary<string, string> Folders = new(StringComparer.Ordinal);
 
     public static IReadOnlyList<ModelInfo> All { get; } =
     [
@@ -24,10 +30,57 @@ public static class ModelCatalog
         new("tiny4", "tiny random BERT (4 layers, hidden 32) for tests", BertFamily.Instance, new TransformerShape(30522, 32, 4, 2, 64), RandomWithMiniLmVocabulary),
     ];
 
-    public static IEnumerable<string> Ids => All.Select(m => m.Id);
+    /// <summary>The bundled ids, then the registered folder names.</summary>
+    public static IEnumerable<string> Ids => All.Select(m => m.Id).Concat(Folders.Keys.Order(StringComparer.Ordinal));
 
-    public static ModelInfo? Find(string id) => All.FirstOrDefault(m => string.Equals(m.Id, id, StringComparison.Ordinal));
+    /// <summary>Short names registered for local folders, with their paths (the form lists them).</summary>
+    public static IReadOnlyDictionary<string, string> RegisteredFolders => Folders;
+
+    /// <summary>Registers <paramref name="name"/> for the Hugging Face folder at <paramref name="folder"/>.</summary>
+    public static void RegisterFolder(string name, string folder)
+    {
+        if (All.Any(m => m.Id == name))
+        {
+            throw new ArgumentException($"'{name}' is a bundled model's id", nameof(name));
+        }
+        Folders[name] = folder;
+    }
+
+    public static bool UnregisterFolder(string name) => Folders.TryRemove(name, out _);
+
+    public static ModelInfo? Find(string id) => Resolve(id, out _);
+
+    /// <summary>
+    /// The entry <paramref name="id"/> names, or null; <paramref name="error"/> says what is wrong with a folder it
+    /// names (null when it names nothing at all).
+    /// </summary>
+    public static ModelInfo? Resolve(string? id, out string? error)
+    {
+        error = null;
+        if (string.IsNullOrWhiteSpace(id))
+        {
+            return null;
+        }
+        if (All.FirstOrDefault(m => string.Equals(m.Id, id, StringComparison.Ordinal)) is { } bundled)
+        {
+            return bundled;
+        }
+        string? folder = Folders.TryGetValue(id, out var registered) ? registered : HfFolder.LooksLikeFolder(id) ? id : null;
+        if (folder is null)
+        {
+            return null;
+        }
+        try
+        {
+            return HfFolder.Describe(id, folder);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or NotSupportedException or UnauthorizedAccessException)
+        {
+            error = $"model '{id}' ({folder}): {ex.Message}";
+            return null;
+        }
+    }
 
     public static ModelInfo Get(string id) =>
-        Find(id) ?? throw new ArgumentException($"unknown model '{id}'; known models: {string.Join(", ", Ids)}", nameof(id));
+        Resolve(id, out var error) ?? throw new ArgumentException(error ?? $"unknown model '{id}'; known models: {string.Join(", ", Ids)}", nameof(id));
 }

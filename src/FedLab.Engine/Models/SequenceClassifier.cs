@@ -21,7 +21,7 @@ public sealed class SequenceClassifier : nn.Module<Tensor, Tensor, Tensor>
     {
         _backbone = backbone;
         this.backbone = backbone as nn.Module ?? throw new ArgumentException("a backbone must be a TorchSharp module", nameof(backbone));
-        head = new ClassificationHead(_backbone.HiddenSize, numClasses, device);
+        head = new ClassificationHead(_backbone.HiddenSize, numClasses, device, _backbone.Pooling);
         NumClasses = numClasses;
         RegisterComponents();
     }

@@ -7,5 +7,15 @@ namespace FedLab.Engine.Models;
 /// </summary>
 public sealed record TransformerShape(int VocabSize, int HiddenSize, int Layers, int Heads, int IntermediateSize)
 {
+    /// <summary>Key-value heads of grouped-query attention (decoders); null means one per query head.</summary>
+    public int? KeyValueHeadCount { get; init; }
+
+    /// <summary>Width of one attention head when the config sets it apart from hidden / heads (Qwen3); null otherwise.</summary>
+    public int? HeadDimension { get; init; }
+
+    public int KeyValueHeads => KeyValueHeadCount ?? Heads;
+
+    public int HeadDim => HeadDimension ?? HiddenSize / Heads;
+
     public TransformerShape WithLayers(int layers) => this with { Layers = layers };
 }

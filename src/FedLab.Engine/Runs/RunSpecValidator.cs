@@ -47,7 +47,8 @@ public sealed class RunSpecValidator
 
         Check(!string.IsNullOrWhiteSpace(spec.Name) && spec.Name.Length <= 200, "name", $"must be 1 to 200 characters, got {spec.Name?.Length ?? 0}");
         errors.AddRange(FreeText.Validate(spec));
-        Check(ModelCatalog.Find(spec.Model) is not null, "model", $"unknown model '{FreeText.Shown(spec.Model)}'; known models: {string.Join(", ", ModelCatalog.Ids)}");
+        Check(ModelCatalog.Resolve(spec.Model, out var modelError) is not null, "model",
+            modelError ?? $"unknown model '{FreeText.Shown(spec.Model)}'; known models: {string.Join(", ", ModelCatalog.Ids)}");
 
         ValidateDataset(spec, Check, Range);
 

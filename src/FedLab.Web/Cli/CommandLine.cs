@@ -22,6 +22,9 @@ internal static class CommandLine
           export-model --run <id> --out <dir> [--round last|best|<k>] [--client <k>]
                                                                  the trained model: a PEFT adapter (LoRA) or a Hugging Face model, plus the head
           schema [--out <file.json>]                             the run spec's JSON Schema (as schemas/run-spec.schema.json)
+          model inspect --model <folder|name>                    a Hugging Face folder's family, layers, heads, vocabulary, parameters, dtype
+          model logits --model <folder|name> --text <t> --out <f.json>
+                                                                 token ids and the last position's logits over the vocabulary (float32)
           (no arguments)                                         start the dashboard
         The database and checkpoints live under FedLab:DataDirectory (appsettings.json; env FEDLAB__DATADIRECTORY).
         """;
@@ -52,7 +55,7 @@ internal static class CommandLine
         args.Length > 0 && ((!args[0].StartsWith('-') && !args[0].Contains('=')) || args[0] is "--help" or "-h" or "--version");
 
     /// <summary>The closest command to a mistyped one (edit distance at most 2), for "did you mean".</summary>
-    internal static string? Suggest(string word) => Options.Keys.Append("help")
+    internal static string? Suggest(string word) => Options.Keys.Append("help").Append("model")
         .Select(c => (Command: c, Distance: EditDistance(word.ToLowerInvariant(), c)))
         .Where(c => c.Distance <= 2).OrderBy(c => c.Distance).ThenBy(c => c.Command, StringComparer.Ordinal)
         .Select(c => c.Command).FirstOrDefault();
@@ -112,7 +115,7 @@ internal static class CommandLine
         error = new TerminalSafeWriter(error);
         if (args[0] is "help" or "--help" or "-h")
         {
-            if (args.Length > 1 && Options.ContainsKey(args[1]))
+            if (args.Length > 1 && (Options.ContainsKey(args[1]) || args[1] == "model"))
             {
                 output.WriteLine(CommandUsage(args[1]));
                 return 0;
@@ -125,10 +128,21 @@ internal static class CommandLine
             output.WriteLine($"FedLab {Version}");
             return 0;
         }
+        var settings = CliSettings.Load();
+        ModelFolders.Register(settings.Models);
+        if (args[0] == "model")
+        {
+            if (args.Skip(1).Any(a => a is "--help" or "-h"))
+            {
+                output.WriteLine(CommandUsage("model"));
+                return 0;
+            }
+            return ModelCommand.Execute(args, output, error);
+        }
         if (!Options.ContainsKey(args[0]))
         {
             var suggestion = Suggest(args[0]);
-            error.WriteLine($"unknown command '{args[0]}'{(suggestion is null ? "" : $"; did you mean '{suggestion}'?")} (commands: {string.Join(", ", Options.Keys)}; `help` lists them, no arguments start the dashboard)");
+            error.WriteLine($"unknown command '{args[0]}'{(suggestion is null ? "" : $"; did you mean '{suggestion}'?")} (commands: {string.Join(", ", Options.Keys.Append("model"))}; `help` lists them, no arguments start the dashboard)");
             return RunCommand.BadInput;
         }
         if (args.Skip(1).Any(a => a is "--help" or "-h"))
@@ -148,10 +162,8 @@ internal static class CommandLine
         }
         if (parsed.Command == "schema")
         {
-            // Needs no database or settings: the schema is a function of this build's spec records.
             return await SchemaCommand.ExecuteAsync(parsed, output, error, CancellationToken.None);
         }
-        var settings = CliSettings.Load();
         var engine = new EngineOptions 
         {
             Threads = settings.EngineThreads,

@@ -60,6 +60,11 @@ public sealed class FedLabSettingsValidator : IValidateOptions<FedLabSettings>
             $"FedLab:MaxFieldChars must be between 100 and {Engine.Datasets.DatasetReadLimits.Default.MaxFieldChars}, got {options.MaxFieldChars}");
         Check(options.MaxSpecBytes is >= 1_000 and <= 100_000_000, $"FedLab:MaxSpecBytes must be between 1000 and 100000000, got {options.MaxSpecBytes}");
         Check(options.EngineThreads is >= 0 and <= 1024, $"FedLab:EngineThreads must be between 0 and 1024, got {options.EngineThreads}");
+        foreach (var (model, folder) in options.Models ?? [])
+        {
+            Check(!string.IsNullOrWhiteSpace(model) && Engine.Models.ModelCatalog.All.All(m => m.Id != model), $"FedLab:Models: '{model}' must be a new name, not empty or a bundled model's id");
+            Check(File.Exists(Path.Combine(folder ?? "", "config.json")), $"FedLab:Models:{model}: '{folder}' is not a folder holding a Hugging Face config.json");
+        }
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }

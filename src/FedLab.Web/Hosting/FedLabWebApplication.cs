@@ -27,6 +27,7 @@ public static class FedLabWebApplication
         {
             throw new Microsoft.Extensions.Options.OptionsValidationException(FedLabSettings.Section, typeof(FedLabSettings), verdict.Failures);
         }
+        Cli.ModelFolders.Register(settings.Models);
         var app = builder.Build();
         app.UseFedLabWeb();
         return app;

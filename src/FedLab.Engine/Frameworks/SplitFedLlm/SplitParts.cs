@@ -6,7 +6,8 @@ namespace FedLab.Engine.Frameworks.SplitFedLlm;
 
 /// <summary>
 /// The trainable parameters on each side of the cut, by checkpoint name: the embeddings and blocks [0, cut) are
-/// the client's, blocks [cut, L) and the head the server's. A name that fits neither is an error, not a guess.
+/// the client's, blocks [cut, L), a decoder's final norm and the head the server's. A name that fits none is an
+/// error, not a guess. Block names of every family: BERT encoder.layer.N, Llama/Qwen layers.N, GPT-2 h.N.
 /// </summary>
 public sealed partial record SplitParts(
     IReadOnlyList<(string Name, Parameter Parameter)> Client,
@@ -25,11 +26,11 @@ public sealed partial record SplitParts(
 
     public static bool IsClientSide(string name, int cut)
     {
-        if (name.StartsWith("backbone.embeddings.", StringComparison.Ordinal))
+        if (name.StartsWith("backbone.embeddings.", StringComparison.Ordinal) || DecoderEmbeddings().IsMatch(name))
         {
             return true;
         }
-        if (name.StartsWith("head.", StringComparison.Ordinal))
+        if (name.StartsWith("head.", StringComparison.Ordinal) || DecoderFinalNorm().IsMatch(name))
         {
             return false;
         }
@@ -41,6 +42,12 @@ public sealed partial record SplitParts(
         return int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) < cut;
     }
 
-    [GeneratedRegex(@"^backbone\.encoder\.layer\.(\d+)\.")]
+    [GeneratedRegex(@"^backbone\.(?:encoder\.layer|layers|h)\.(\d+)\.")]
     private static partial Regex BlockName();
+
+    [GeneratedRegex(@"^backbone\.(?:embed_tokens|wte|wpe)\.")]
+    private static partial Regex DecoderEmbeddings();
+
+    [GeneratedRegex(@"^backbone\.(?:norm|ln_f)\.")]
+    private static partial Regex DecoderFinalNorm();
 }

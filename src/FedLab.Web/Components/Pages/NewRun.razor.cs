@@ -64,12 +64,20 @@ public sealed partial class NewRun : IDisposable
     /// <summary>The form's context (tests drive and inspect it).</summary>
     public SpecFormContext Form => _form;
 
-    private static IReadOnlyList<FieldOption> ModelOptions { get; } = [.. ModelCatalog.All.Select(m => new FieldOption(m.Id, $"{m.Id}: {m.DisplayName}"))];
+    // Bundled models, then the local Hugging Face folders registered in appsettings.json (FedLab:Models).
+    private IReadOnlyList<FieldOption> ModelOptions =>
+    [
+        .. ModelCatalog.All.Select(m => new FieldOption(m.Id, $"{m.Id}: {m.DisplayName}")),
+        .. ModelCatalog.RegisteredFolders.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => new FieldOption(kv.Key, $"{kv.Key}: local folder {kv.Value}")),
+        .. _form.Draft.GetString("model") is string m && ModelCatalog.All.All(e => e.Id != m) && !ModelCatalog.RegisteredFolders.ContainsKey(m) ? [new FieldOption(m, m)] : Array.Empty<FieldOption>(),
+    ];
     private static IReadOnlyList<FieldOption> DeviceOptions { get; } = [new("auto", "auto (CUDA if present)"), new("cpu", "cpu"), new("cuda", "cuda")];
     private static IReadOnlyList<FieldOption> PartitionOptions { get; } = [new("iid", "IID"), new("dirichlet", "Dirichlet label skew"), new("shards", "Shards (few labels per client)")];
     private static IReadOnlyList<FieldOption> FrameworkOptions { get; } = [.. FrameworkCatalog.All.Select(f => new FieldOption(f.JsonName, f.DisplayName))];
     private static IReadOnlyList<FieldOption> FineTuneOptions { get; } = [new("lora", "LoRA adapters + head"), new("full", "all weights"), new("head-only", "classification head only")];
-    private static IReadOnlyList<FieldOption> TargetOptions { get; } = [.. RunSpecValidator.LoraTargetNames.Select(t => new FieldOption(t, t))];
+    // The chosen model's family names the targets (BERT: query, value, ...; decoders: PEFT's q_proj, ..., down_proj).
+    private IReadOnlyList<FieldOption> TargetOptions =>
+        [.. (ModelCatalog.Find(_form.Draft.GetString("model") ?? "")?.Family.LoraTargetNames ?? RunSpecValidator.LoraTargetNames).Select(t => new FieldOption(t, t))];
 
     private IReadOnlyList<FieldOption> DatasetOptions =>
     [
@@ -122,12 +130,32 @@ public sealed partial class NewRun : IDisposable
 
     private async Task OnFieldChangedAsync(string path)
     {
+        if (path == "model")
+        {
+            KeepLoraTargetsOfTheFamily();
+        }
         Validate();
         StateHasChanged();
         if (path.StartsWith("dataset.", StringComparison.Ordinal) || path.StartsWith("partition.", StringComparison.Ordinal) || path == "seed")
         {
             await RefreshPreviewAsync();
         }
+    }
+
+    /// <summary>
+    /// A model of another family keeps the targets it shares; when none is shared, the usual query and value pair
+    /// (BERT query, value; Llama and Qwen q_proj, v_proj; GPT-2's fused c_attn).
+    /// </summary>
+    private void KeepLoraTargetsOfTheFamily()
+    {
+        if (ModelCatalog.Find(_form.Draft.GetString("model") ?? "")?.Family.LoraTargetNames is not { } names)
+        {
+            return;
+        }
+        var kept = _form.Draft.GetStrings("fineTune.lora.targets").Where(names.Contains).ToList();
+        var usual = names.Where(n => n is "query" or "value" or "q_proj" or "v_proj" or "c_attn").ToList();
+        var targets = kept.Count > 0 ? kept : usual.Count > 0 ? usual : [names[0]];
+        _form.Draft.Set("fineTune.lora.targets", new System.Text.Json.Nodes.JsonArray([.. targets.Select(t => System.Text.Json.Nodes.JsonValue.Create(t))]));
     }
 
     private void Validate()
