@@ -1,7 +1,21 @@
 namespace FedLab.Engine.Runs;
 
 /// <summary>Accuracy, macro-F1 and mean cross-entropy of a model on the test split.</summary>
-public sealed record EvalMetrics(double Accuracy, double MacroF1, double Loss, int Examples);
+public sealed record EvalMetrics(double Accuracy, double MacroF1, double Loss, int Examples)
+{
+    /// <summary>
+    /// The confusion matrix and imbalance-aware rates of the same evaluation (null where none was computed, e.g. a
+    /// resumed KD consensus whose clients' details were not checkpointed). Not part of equality or of the JSON: the
+    /// executor reports it as named per-round metrics.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public EvalDetail? Detail { get; init; }
+
+    public bool Equals(EvalMetrics? other) =>
+        other is not null && Accuracy.Equals(other.Accuracy) && MacroF1.Equals(other.MacroF1) && Loss.Equals(other.Loss) && Examples == other.Examples;
+
+    public override int GetHashCode() => HashCode.Combine(Accuracy, MacroF1, Loss, Examples);
+}
 
 /// <summary>One client's work in one round.</summary>
 public sealed record ClientRoundMetrics(
@@ -39,7 +53,11 @@ public sealed record RoundMetrics(
     double WallSeconds,
     double? TrainLoss,
     double? ClientAccuracyMean = null,
-    double? ClientAccuracyStd = null);
+    double? ClientAccuracyStd = null)
+{
+    // TEMPORARY until the lead's open metric set is merged from main.
+    public IReadOnlyDictionary<string, double>? Extra { get; init; }
+}
 
 /// <summary>Facts about a run fixed at start: where it runs and what it trains.</summary>
 public sealed record RunInfo(
@@ -66,7 +84,11 @@ public sealed record RunResult(
     string? Error,
     double WallSeconds)
 {
-    public double BestAccuracy => Rounds.Count == 0 ? 0 : Rounds.Max(r => r.Global.Accuracy);
+    /// <summary>The test accuracy at the round chosen on the validation split (never round 0; <see cref="RoundSelection"/>).</summary>
+    public double BestAccuracy => RoundSelection.Best(Rounds) is { } best ? Rounds.First(r => r.Round == best.Round).Global.Accuracy : FinalAccuracy;
+
+    /// <summary>The round <see cref="BestAccuracy"/> comes from and how it was chosen; null before any trained round.</summary>
+    public SelectedRound? BestRound => RoundSelection.Best(Rounds);
     public double FinalAccuracy => Rounds.Count == 0 ? 0 : Rounds[^1].Global.Accuracy;
 }
 
