@@ -92,12 +92,19 @@ public sealed record RunResult(
     public double FinalAccuracy => Rounds.Count == 0 ? 0 : Rounds[^1].Global.Accuracy;
 }
 
+/// <summary>A run's state. In JSON (the CLI's --out, compare files) the same lower-case names as the REST API and exports.</summary>
 public enum RunStatus
 {
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("queued")]
     Queued,
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("running")]
     Running,
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("finished")]
     Finished,
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("failed")]
     Failed,
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("cancelled")]
     Cancelled,
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("interrupted")]
     Interrupted,
 }

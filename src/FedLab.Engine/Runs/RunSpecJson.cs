@@ -58,6 +58,21 @@ public static class RunSpecJson
     public static string Serialize(RunSpec spec) => JsonSerializer.Serialize(spec, Options);
 
     /// <summary>
+    /// The spec as a run stores and exports it: like <see cref="Serialize"/>, without the options sections of the
+    /// frameworks it does not use (a FedLLM run carries no "kd" or "split"). Parsing it gives the same spec back: a
+    /// missing section takes its defaults.
+    /// </summary>
+    public static string SerializeStored(RunSpec spec)
+    {
+        var root = System.Text.Json.Nodes.JsonNode.Parse(Serialize(spec))!.AsObject();
+        foreach (var other in Frameworks.FrameworkRegistry.All.Where(f => f.Name != spec.Framework && f is Frameworks.IBuiltInOptions && f.OptionsSection is not null))
+        {
+            root.Remove(other.OptionsSection!);
+        }
+        return root.ToJsonString(Options);
+    }
+
+    /// <summary>
     /// Spec text from bytes (a request body, a file): UTF-8, with or without a BOM. UTF-16 and UTF-32 (by their BOM
     /// or, without one, by their NUL bytes) and invalid UTF-8 are refused with <see cref="RunSpecException"/> at
     /// field "$", saying to save the file as UTF-8.

@@ -83,9 +83,22 @@ public sealed partial class RunDetail
             {
                 return "";
             }
-            using var doc = JsonDocument.Parse(_view.Detail.SpecJson);
-            return JsonSerializer.Serialize(doc.RootElement, new JsonSerializerOptions { WriteIndented = true });
+            return FormatSpec(_view.Detail.SpecJson);
         }
+    }
+
+    private static readonly JsonSerializerOptions SpecDisplay = new()
+    {
+        WriteIndented = true,
+        // The page HTML-encodes the text itself; JSON's default escaping would show "·" as \u00B7.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>The stored spec, indented, with every character as itself.</summary>
+    public static string FormatSpec(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        return JsonSerializer.Serialize(doc.RootElement, SpecDisplay);
     }
 
     protected override async Task OnInitializedAsync()
