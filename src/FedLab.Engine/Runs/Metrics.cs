@@ -1,20 +1,29 @@
 namespace FedLab.Engine.Runs;
 
-/// <summary>Accuracy, macro-F1 and mean cross-entropy of a model on the test split.</summary>
-public sealed record EvalMetrics(double Accuracy, double MacroF1, double Loss, int Examples)
+/// <summary>
+/// Accuracy, macro-F1 and mean cross-entropy of a model on the test split, plus any further named metrics the
+/// evaluation measured (<see cref="MetricNames"/>: "test.balancedAccuracy", "validation.accuracy", ...).
+/// </summary>
+public sealed record EvalMetrics(double Accuracy, double MacroF1, double Loss, int Examples, IReadOnlyDictionary<string, double>? Extra = null)
 {
     /// <summary>
     /// The confusion matrix and imbalance-aware rates of the same evaluation (null where none was computed, e.g. a
-    /// resumed KD consensus whose clients' details were not checkpointed). Not part of equality or of the JSON: the
-    /// executor reports it as named per-round metrics.
+    /// resumed KD consensus whose clients' details were not checkpointed). Not part of the JSON: the executor reports
+    /// it as named per-round metrics (<see cref="EvaluationExtras"/>).
     /// </summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public EvalDetail? Detail { get; init; }
 
+    /// <summary>Equal numbers and equal named metrics (by content); the detail follows from them.</summary>
     public bool Equals(EvalMetrics? other) =>
-        other is not null && Accuracy.Equals(other.Accuracy) && MacroF1.Equals(other.MacroF1) && Loss.Equals(other.Loss) && Examples == other.Examples;
+        other is not null && Accuracy.Equals(other.Accuracy) && MacroF1.Equals(other.MacroF1) && Loss.Equals(other.Loss) && Examples == other.Examples
+        && SameMetrics(Extra, other.Extra);
 
-    public override int GetHashCode() => HashCode.Combine(Accuracy, MacroF1, Loss, Examples);
+    public override int GetHashCode() => HashCode.Combine(Accuracy, MacroF1, Loss, Examples, Extra?.Count ?? 0);
+
+    private static bool SameMetrics(IReadOnlyDictionary<string, double>? a, IReadOnlyDictionary<string, double>? b) =>
+        (a is null || a.Count == 0) ? (b is null || b.Count == 0)
+        : b is not null && a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var v) && v.Equals(kv.Value));
 }
 
 /// <summary>One client's work in one round.</summary>
@@ -30,13 +39,16 @@ public sealed record ClientRoundMetrics(
     IReadOnlyDictionary<PayloadKind, long> BytesUpByKind,
     double Flops,
     double Seconds,
-    double? Accuracy = null);
+    double? Accuracy = null,
+    IReadOnlyDictionary<string, double>? Extra = null);
 
 /// <summary>
 /// One round, after aggregation and evaluation of the global model. Round 0 is the evaluation before
 /// training (no clients, no bytes). Byte and FLOP totals are sums over the round's clients.
 /// ClientAccuracyMean/Std: mean and standard deviation of the clients' own models' test accuracy, for
 /// frameworks whose clients keep their own models (KD); null otherwise.
+/// Extra: the open set of further named metrics of the round (<see cref="MetricNames"/>), from the evaluation and
+/// from the round itself (a privacy accountant's ε, a simulated clock); stored as rows, so a new one needs no schema.
 /// </summary>
 public sealed record RoundMetrics(
     int Round,
@@ -53,11 +65,8 @@ public sealed record RoundMetrics(
     double WallSeconds,
     double? TrainLoss,
     double? ClientAccuracyMean = null,
-    double? ClientAccuracyStd = null)
-{
-    // TEMPORARY until the lead's open metric set is merged from main.
-    public IReadOnlyDictionary<string, double>? Extra { get; init; }
-}
+    double? ClientAccuracyStd = null,
+    IReadOnlyDictionary<string, double>? Extra = null);
 
 /// <summary>Facts about a run fixed at start: where it runs and what it trains.</summary>
 public sealed record RunInfo(

@@ -81,7 +81,7 @@ public sealed class RunExecutor(EngineOptions options, TimeProvider? time = null
                 var none = new Dictionary<PayloadKind, long>();
                 var clientAccuracy = (algorithm as IClientModelEvaluation)?.ClientAccuracy;
                 var zero = new RoundMetrics(0, initial, 0, 0, 0, none, none, 0, 0, 0, evalClock.Elapsed.TotalSeconds, evalClock.Elapsed.TotalSeconds, null,
-                    clientAccuracy?.Mean, clientAccuracy?.Std) { Extra = EvaluationExtras.For(initial, initialValidation, SplitClassCounts(env)) };
+                    clientAccuracy?.Mean, clientAccuracy?.Std, MetricNames.Merge(initial.Extra, EvaluationExtras.For(initial, initialValidation, SplitClassCounts(env))));
                 rounds.Add(zero);
                 var zeroDiverged = RunDivergedException.Check(zero);
                 sink.Publish(new RoundFinished(runId, _time.GetUtcNow(), zero, spec.Training.Rounds, zeroDiverged is null ? Checkpoint(0) : null));
@@ -113,8 +113,8 @@ public sealed class RunExecutor(EngineOptions options, TimeProvider? time = null
                 var global = algorithm.Evaluate(ct);
                 var validation = EvaluateValidation(algorithm, env, ct);
                 double evalSeconds = evalClock.Elapsed.TotalSeconds;
-                var metrics = Summarise(round, global, outcome, evalSeconds, roundClock.Elapsed.TotalSeconds, (algorithm as IClientModelEvaluation)?.ClientAccuracy)
-                    with { Extra = EvaluationExtras.For(global, validation, null) };
+                var summary = Summarise(round, global, outcome, evalSeconds, roundClock.Elapsed.TotalSeconds, (algorithm as IClientModelEvaluation)?.ClientAccuracy);
+                var metrics = summary with { Extra = MetricNames.Merge(summary.Extra, EvaluationExtras.For(global, validation, null)) };
                 rounds.Add(metrics);
                 stopping.Observe(round, validation?.Accuracy);
                 // A non-finite loss cannot recover: record the round (so its NaN shows), keep the checkpoint of the
@@ -195,6 +195,7 @@ public sealed class RunExecutor(EngineOptions options, TimeProvider? time = null
             wallSeconds,
             c.Count == 0 ? null : c.Sum(m => m.TrainLoss * m.Examples) / Math.Max(1, c.Sum(m => m.Examples)),
             clientAccuracy?.Mean,
-            clientAccuracy?.Std);
+            clientAccuracy?.Std,
+            MetricNames.Merge(global.Extra, outcome.Extra));
     }
 }
