@@ -56,11 +56,12 @@ public sealed record MajorityBaseline(int MajorityClass, int Examples, double Ac
         var reasons = new List<string>();
         if (AccuracyAtBaseline(accuracy))
         {
-            reasons.Add($"accuracy {accuracy:P1} is within {NoiseStandardErrors:0} standard errors (±{StandardError:P1}) of always predicting the majority class ({Accuracy:P1})");
+            reasons.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"accuracy {accuracy:P1} is within {NoiseStandardErrors:0} standard errors (±{StandardError:P1}) of always predicting the majority class ({Accuracy:P1})"));
         }
         if (MacroF1AtBaseline(macroF1))
         {
-            reasons.Add($"macro-F1 {macroF1:0.000} is at the level of a constant predictor ({MacroF1:0.000})");
+            reasons.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"macro-F1 {macroF1:0.000} is at the level of a constant predictor ({MacroF1:0.000})"));
         }
         return reasons.Count == 0 ? null : string.Join("; ", reasons);
     }
