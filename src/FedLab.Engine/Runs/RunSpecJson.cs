@@ -205,7 +205,7 @@ public static class RunSpecJson
         }
         else if (message.Contains("could not be converted", StringComparison.Ordinal))
         {
-            message = "wrong type or value (numbers must be JSON numbers, enums one of the documented names)";
+            message = ExpectedValue(message) ?? "wrong type or value (numbers must be JSON numbers, enums one of the documented names)";
         }
         else if (message.Contains("null", StringComparison.OrdinalIgnoreCase) && message.Contains("non-nullable", StringComparison.OrdinalIgnoreCase))
         {
@@ -216,6 +216,33 @@ public static class RunSpecJson
             message += $" (line {line + 1})";
         }
         return new SpecError(field, message);
+    }
+
+    /// <summary>
+    /// What the field needed, from the serializer's "could not be converted to System.Int32": "must be a whole
+    /// number" (so 2.5 clients says so), "must be a number", "must be true or false", an enum's names.
+    /// </summary>
+    private static string? ExpectedValue(string message)
+    {
+        const string marker = "converted to ";
+        int at = message.IndexOf(marker, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return null;
+        }
+        // "System.Int32." or "System.Nullable`1[System.Int32]." (or with an assembly-qualified inner name).
+        var match = System.Text.RegularExpressions.Regex.Match(message[(at + marker.Length)..], @"^(?:System\.Nullable`1\[\[?)?([A-Za-z0-9_.+]+)");
+        var typeName = match.Success ? match.Groups[1].Value.TrimEnd('.') : "";
+        return typeName switch
+        {
+            "System.Int32" or "System.Int64" or "System.Int16" or "System.UInt32" or "System.UInt64" => "must be a whole number (a JSON number without a fraction)",
+            "System.Double" or "System.Single" or "System.Decimal" => "must be a number (a JSON number, not a string)",
+            "System.Boolean" => "must be true or false",
+            "System.String" => "must be a string",
+            _ when typeof(RunSpec).Assembly.GetType(typeName) is { IsEnum: true } e =>
+                $"must be one of {string.Join(", ", Enum.GetValues(e).Cast<object>().Select(v => JsonSerializer.Serialize(v, e, Options).Trim('"')))}",
+            _ => null,
+        };
     }
 
     private static string FieldFromPath(string? path)

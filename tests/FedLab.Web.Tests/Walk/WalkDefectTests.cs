@@ -54,6 +54,21 @@ public sealed class WalkDefectTests
         Assert.DoesNotContain("\"split\"", detail.SpecJson, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("\"clients\": 2.5", "partition.clients", "must be a whole number")]
+    [InlineData("\"clients\": \"3\"", "partition.clients", "must be a whole number")]
+    [InlineData("\"clients\": 3, \"alpha\": \"x\"", "partition.alpha", "must be a number")]
+    [InlineData("\"clients\": 3, \"kind\": \"ring\"", "partition.kind", "must be one of iid, dirichlet, shards")]
+    public void WrongTypes_SayWhatTheFieldNeeds(string partition, string field, string message)
+    {
+        var json = RunSpecJson.Serialize(SyntheticRun.Spec(rounds: 2, clients: 3, name: "x"));
+        var doc = System.Text.Json.Nodes.JsonNode.Parse(json)!.AsObject();
+        doc["partition"] = System.Text.Json.Nodes.JsonNode.Parse("{ \"kind\": \"iid\", " + partition.Replace("\"kind\": \"iid\", ", "", StringComparison.Ordinal) + " }");
+        var error = Assert.Single(Assert.Throws<RunSpecException>(() => RunSpecJson.Parse(doc.ToJsonString())).Errors);
+        Assert.Equal(field, error.Field);
+        Assert.StartsWith(message, error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Readme_SaysHowToChangeThePort()
     {
