@@ -30,6 +30,25 @@ public sealed record RunMetricSummary
     public double? TargetAccuracy { get; init; }
     public CostToTarget? CostToTarget { get; init; }
 
+    /// <summary>How the "best" round of the test metrics was chosen: "validation" or "final round" (no validation metrics).</summary>
+    public string? Selection { get; init; }
+
+    /// <summary>The validation accuracy at the best round (what chose it); null without validation metrics.</summary>
+    public double? ValidationAccuracy { get; init; }
+
+    /// <summary>Balanced accuracy and (two classes) AUPRC of the test split, best = at the validation-chosen round.</summary>
+    public MetricSummary BalancedAccuracy { get; init; } = MetricSummary.Empty;
+    public MetricSummary Auprc { get; init; } = MetricSummary.Empty;
+
+    /// <summary>Always predicting the test split's majority class; null for runs recorded before class counts were.</summary>
+    public Engine.Runs.MajorityBaseline? Baseline { get; init; }
+
+    /// <summary>Why the best round's test numbers are no better than the majority baseline; null when they are.</summary>
+    public string? BaselineWarning { get; init; }
+
+    public double? TargetMacroF1 { get; init; }
+    public CostToTarget? CostToMacroF1Target { get; init; }
+
     public double MbUp => BytesUp / 1_000_000.0;
     public double MbDown => BytesDown / 1_000_000.0;
     public double ClientTflops => ClientFlops / 1e12;

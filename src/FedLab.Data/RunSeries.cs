@@ -35,14 +35,28 @@ public sealed record RunSeries
     public required IReadOnlyList<double> WallSeconds { get; init; }
     public required IReadOnlyList<double> CumulativeSeconds { get; init; }
 
+    /// <summary>Validation accuracy per round (null where the run had no validation split); chooses the best round.</summary>
+    public IReadOnlyList<double?> ValidationAccuracy { get; init; } = [];
+
+    /// <summary>Balanced accuracy of the test split per round (null for runs recorded before it was).</summary>
+    public IReadOnlyList<double?> BalancedAccuracy { get; init; } = [];
+
+    /// <summary>Always predicting the test split's majority class (from round 0's class counts); null when unknown.</summary>
+    public MajorityBaseline? Baseline { get; init; }
+
     public int Count => Rounds.Count;
 
     /// <summary>The cost by the first round whose accuracy is at least <paramref name="targetAccuracy"/>; null if none.</summary>
-    public CostToTarget? CostToReach(double targetAccuracy)
+    public CostToTarget? CostToReach(double targetAccuracy) => CostToReach(Accuracy, targetAccuracy);
+
+    /// <summary>The cost by the first round whose macro-F1 is at least <paramref name="targetMacroF1"/>; null if none.</summary>
+    public CostToTarget? CostToReachMacroF1(double targetMacroF1) => CostToReach(MacroF1, targetMacroF1);
+
+    private CostToTarget? CostToReach(IReadOnlyList<double> metric, double target)
     {
         for (int i = 0; i < Rounds.Count; i++)
         {
-            if (Accuracy[i] >= targetAccuracy)
+            if (metric[i] >= target)
             {
                 return new CostToTarget(Rounds[i], CumulativeMbUp[i], CumulativeMbDown[i], CumulativeClientTflops[i], CumulativeSeconds[i]);
             }

@@ -117,15 +117,23 @@ public sealed class RunStore(IDbContextFactory<FedLabDbContext> contexts, FedLab
         GetSummariesAsync(runIds, null, ct);
 
     /// <summary>Best/final/min/max per metric and totals; with a target accuracy, also the cost to first reach it.</summary>
-    public async Task<IReadOnlyList<RunMetricSummary>> GetSummariesAsync(IReadOnlyCollection<Guid> runIds, double? targetAccuracy, CancellationToken ct)
+    public Task<IReadOnlyList<RunMetricSummary>> GetSummariesAsync(IReadOnlyCollection<Guid> runIds, double? targetAccuracy, CancellationToken ct) =>
+        GetSummariesAsync(runIds, targetAccuracy, null, ct);
+
+    /// <summary>As above, with a macro-F1 target too (the cost to first reach it).</summary>
+    public async Task<IReadOnlyList<RunMetricSummary>> GetSummariesAsync(IReadOnlyCollection<Guid> runIds, double? targetAccuracy, double? targetMacroF1, CancellationToken ct)
     {
         if (targetAccuracy is double t && (double.IsNaN(t) || t < 0 || t > 1))
         {
             throw new ArgumentException($"target accuracy must be between 0 and 1, got {t}", nameof(targetAccuracy));
         }
+        if (targetMacroF1 is double f && (double.IsNaN(f) || f < 0 || f > 1))
+        {
+            throw new ArgumentException($"target macro-F1 must be between 0 and 1, got {f}", nameof(targetMacroF1));
+        }
         await using var db = await contexts.CreateDbContextAsync(ct);
         var runs = await SeriesReader.ReadAsync(db, runIds, ct);
-        return runs.Select(r => SeriesBuilder.Summary(r, targetAccuracy)).ToList();
+        return runs.Select(r => SeriesBuilder.Summary(r, targetAccuracy, targetMacroF1)).ToList();
     }
 
     /// <summary>

@@ -15,7 +15,7 @@ internal static class SpecColumns
         Id = id,
         ExperimentId = experimentId,
         Name = spec.Name,
-        SpecJson = RunSpecJson.Serialize(spec),
+        SpecJson = RunSpecJson.SerializeStored(spec),
         Framework = spec.Framework,
         Model = spec.Model,
         Dataset = spec.Dataset.Name,

@@ -23,6 +23,8 @@ internal static class CsvExport
     [
         "client_flops", "client_seconds", "server_seconds", "eval_seconds", "wall_seconds",
         "cumulative_mb_up", "cumulative_mb_down", "cumulative_client_tflops", "finished_at",
+        "accuracy_source", "best_round", "best_round_chosen_on", "majority_baseline_accuracy", "majority_baseline_macro_f1",
+        "majority_baseline_standard_error", "baseline_warning",
     ];
 
     public static async Task WriteAsync(IReadOnlyList<RunDetail> runs, Stream output, CancellationToken ct)
@@ -36,6 +38,7 @@ internal static class CsvExport
         foreach (var run in runs)
         {
             var s = run.Summary;
+            var e = RunEvaluation.Of(run);
             double up = 0, down = 0, flops = 0;
             foreach (var r in run.Rounds)
             {
@@ -52,6 +55,8 @@ internal static class CsvExport
                     .. kinds.Select(k => L(r.Up[k])), .. kinds.Select(k => L(r.Down[k])),
                     D(r.ClientFlops), D(r.ClientSeconds), D(r.ServerSeconds), D(r.EvalSeconds), D(r.WallSeconds),
                     D(up / 1e6), D(down / 1e6), D(flops / 1e12), r.FinishedAt.ToString("O", CultureInfo.InvariantCulture),
+                    Quote(e.AccuracySource), e.BestRound is int best ? I(best) : "", Quote(e.BestRoundChosenOn ?? ""), N(e.MajorityBaselineAccuracy),
+                    N(e.MajorityBaselineMacroF1), N(e.MajorityBaselineStandardError), Quote(e.BaselineWarning ?? ""),
                     .. metrics.Select(m => r.Extra.TryGetValue(m, out double v) ? D(v) : ""),
                 ]);
                 await writer.WriteLineAsync(string.Join(',', line));

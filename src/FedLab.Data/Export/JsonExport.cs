@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace FedLab.Data.Export;
 
 /// <summary>
-/// <c>{ "exportedAt", "runs": [ { summary, spec (as stored), facts, classNames, partitions, rounds, clientRounds } ] }</c>;
+/// <c>{ "exportedAt", "runs": [ { summary, spec (as stored), evaluation (accuracy source, best round, baseline), facts, classNames, partitions, rounds, clientRounds } ] }</c>;
 /// camelCase, enums as names (run status as its lower-case name), traffic as kind name to bytes, NaN as the string "NaN".
 /// </summary>
 internal static class JsonExport
@@ -34,6 +34,8 @@ internal static class JsonExport
             {
                 spec.WriteTo(json);
             }
+            json.WritePropertyName("evaluation");
+            JsonSerializer.Serialize(json, RunEvaluation.Of(run), Options);
             json.WritePropertyName("facts");
             JsonSerializer.Serialize(json, run.Facts, Options);
             json.WritePropertyName("classNames");

@@ -15,4 +15,8 @@ internal sealed record RoundPoint(
     double WallSeconds,
     double? TrainLoss,
     double? ClientAccuracyMean,
-    double? ClientAccuracyStd);
+    double? ClientAccuracyStd)
+{
+    /// <summary>The named metrics the summaries use (<see cref="SummaryMetrics"/>), not every one the round has.</summary>
+    public IReadOnlyDictionary<string, double> Extra { get; init; } = RowMapping.NoMetrics;
+}

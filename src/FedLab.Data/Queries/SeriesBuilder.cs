@@ -52,15 +52,38 @@ internal static class SeriesBuilder
             ClientSeconds = rounds.Select(r => r.ClientSeconds).ToArray(),
             WallSeconds = rounds.Select(r => r.WallSeconds).ToArray(),
             CumulativeSeconds = cumSeconds,
+            ValidationAccuracy = rounds.Select(r => Metric(r, EvaluationExtras.ValidationAccuracy)).ToArray(),
+            BalancedAccuracy = rounds.Select(r => Metric(r, EvaluationExtras.TestBalancedAccuracy)).ToArray(),
+            Baseline = Baseline(run),
         };
     }
 
-    public static RunMetricSummary Summary(RunRounds run, double? targetAccuracy)
+    private static double? Metric(RoundPoint r, string name) => r.Extra.TryGetValue(name, out var v) ? v : null;
+
+    /// <summary>The majority baseline of the run's test split, from the class counts round 0 reported.</summary>
+    public static MajorityBaseline? Baseline(RunRounds run) =>
+        run.Rounds.FirstOrDefault(r => r.Round == 0) is { } zero && SummaryMetrics.TestClassCounts(zero.Extra) is { Length: > 0 } counts
+            ? MajorityBaseline.FromCounts(counts)
+            : null;
+
+    /// <summary>The round the test metrics are reported at: chosen on validation accuracy, never round 0 (RoundSelection).</summary>
+    public static SelectedRound? Selected(RunRounds run) =>
+        RoundSelection.Best(run.Rounds.Select(r => (r.Round, Metric(r, EvaluationExtras.ValidationAccuracy))));
+
+    public static RunMetricSummary Summary(RunRounds run, double? targetAccuracy, double? targetMacroF1 = null)
     {
         var rounds = run.Rounds;
         var numbers = rounds.Select(r => r.Round).ToArray();
         var trainRounds = rounds.Where(r => r.TrainLoss is not null).ToArray();
-        CostToTarget? cost = targetAccuracy is double target && rounds.Count > 0 ? Series(run).CostToReach(target) : null;
+        var series = rounds.Count > 0 ? Series(run) : null;
+        CostToTarget? cost = targetAccuracy is double target && series is not null ? series.CostToReach(target) : null;
+        CostToTarget? costF1 = targetMacroF1 is double targetF1 && series is not null ? series.CostToReachMacroF1(targetF1) : null;
+        var selected = Selected(run);
+        int? at = selected?.Round;
+        var accuracy = MetricSummary.At(numbers, rounds.Select(r => r.Accuracy).ToArray(), at);
+        var macroF1 = MetricSummary.At(numbers, rounds.Select(r => r.MacroF1).ToArray(), at);
+        var baseline = Baseline(run);
+        double NaNFor(RoundPoint r, string name) => Metric(r, name) ?? double.NaN;
         return new RunMetricSummary
         {
             RunId = run.Id,
@@ -69,9 +92,17 @@ internal static class SeriesBuilder
             Status = run.Status,
             RoundsDone = run.RoundsDone,
             TotalRounds = run.TotalRounds,
-            Accuracy = MetricSummary.Of(numbers, rounds.Select(r => r.Accuracy).ToArray(), higherIsBetter: true),
-            MacroF1 = MetricSummary.Of(numbers, rounds.Select(r => r.MacroF1).ToArray(), higherIsBetter: true),
-            Loss = MetricSummary.Of(numbers, rounds.Select(r => r.Loss).ToArray(), higherIsBetter: false),
+            Accuracy = accuracy,
+            MacroF1 = macroF1,
+            Loss = MetricSummary.At(numbers, rounds.Select(r => r.Loss).ToArray(), at),
+            BalancedAccuracy = MetricSummary.At(numbers, rounds.Select(r => NaNFor(r, EvaluationExtras.TestBalancedAccuracy)).ToArray(), at),
+            Auprc = MetricSummary.At(numbers, rounds.Select(r => NaNFor(r, EvaluationExtras.TestAuprc)).ToArray(), at),
+            Selection = selected is null ? null : selected.Basis == SelectionBasis.Validation ? "validation" : "final round",
+            ValidationAccuracy = at is int a ? Metric(rounds.First(r => r.Round == a), EvaluationExtras.ValidationAccuracy) : null,
+            Baseline = baseline,
+            BaselineWarning = baseline is not null && at is not null ? baseline.Warning(accuracy.Best, macroF1.Best) : null,
+            TargetMacroF1 = targetMacroF1,
+            CostToMacroF1Target = costF1,
             TrainLoss = MetricSummary.Of(trainRounds.Select(r => r.Round).ToArray(), trainRounds.Select(r => r.TrainLoss!.Value).ToArray(), higherIsBetter: false),
             BytesUp = rounds.Sum(r => r.BytesUp),
             BytesDown = rounds.Sum(r => r.BytesDown),

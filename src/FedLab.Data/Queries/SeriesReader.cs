@@ -21,12 +21,14 @@ internal sealed record RunRounds(Guid Id, string Name, string Framework, RunStat
 /// </summary>
 internal static class SeriesReader
 {
-    private const string Sql = """
+    private const string Sql = $$"""
         SELECT u.Key, u.Id, u.Name, u.Framework, u.Status, u.LastRound, u.TotalRounds,
                r.Round, r.Accuracy, r.MacroF1, r.Loss, r.BytesUp, r.BytesDown,
                r.ClientFlops, r.ClientSeconds, r.WallSeconds, r.TrainLoss, r.ClientAccuracyMean, r.ClientAccuracyStd,
                (SELECT group_concat(t.Kind || char(31) || t.BytesUp || char(31) || t.BytesDown, char(30))
-                FROM RoundTraffic t WHERE t.RunKey = r.RunKey AND t.Round = r.Round)
+                FROM RoundTraffic t WHERE t.RunKey = r.RunKey AND t.Round = r.Round),
+               (SELECT group_concat(m.Name || char(31) || CASE WHEN m.Value IS NULL THEN 'NaN' ELSE printf('%.17g', m.Value) END, char(30))
+                FROM RoundMetrics m WHERE m.RunKey = r.RunKey AND m.Round = r.Round AND {{SummaryMetrics.SqlFilter}})
         FROM Runs u LEFT JOIN Rounds r ON r.RunKey = u.Key
         WHERE u.Id IN (SELECT value FROM json_each(?1))
         ORDER BY u.Id, r.Round
@@ -84,7 +86,8 @@ internal static class SeriesReader
                 if (!IsNull(statement, 7))
                 {
                     var (up, down) = IsNull(statement, 19) ? (PayloadBytes.Zero, PayloadBytes.Zero) : ParseTraffic(Text(statement, 19), kinds);
-                    rounds!.Add(ReadRound(statement, up, down));
+                    var round = ReadRound(statement, up, down);
+                    rounds!.Add(IsNull(statement, 20) ? round : round with { Extra = SummaryMetrics.Parse(Text(statement, 20)) });
                 }
             }
             if (rc != SQLITE_DONE)

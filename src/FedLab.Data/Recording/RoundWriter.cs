@@ -49,15 +49,25 @@ internal static class RoundWriter
         DELETE FROM ClientRoundMetrics WHERE RunKey = $key AND Round = $round;
         """;
 
+    // The best round (RoundSelection's rule): the trained round with the highest validation accuracy (ties: the
+    // earliest), else the final trained round; never round 0, never chosen on the test split.
+    private const string BestRoundSql = """
+        COALESCE(
+          (SELECT m.Round FROM RoundMetrics m WHERE m.RunKey = $key AND m.Name = 'validation.accuracy' AND m.Round > 0 AND m.Value IS NOT NULL
+           ORDER BY m.Value DESC, m.Round LIMIT 1),
+          (SELECT MAX(Round) FROM Rounds WHERE RunKey = $key AND Round > 0))
+        """;
+
     // Totals, best and final come from the stored rounds themselves, so they stay exact whatever was
     // recorded before (a resume, a round written twice).
-    private const string ProgressSql = """
+    private const string ProgressSql = $$"""
         UPDATE Runs SET
-          (LastRound, TotalBytesUp, TotalBytesDown, TotalClientFlops, TotalClientSeconds, TotalSeconds, BestAccuracy) =
+          (LastRound, TotalBytesUp, TotalBytesDown, TotalClientFlops, TotalClientSeconds, TotalSeconds) =
             (SELECT MAX(Round), COALESCE(SUM(BytesUp), 0), COALESCE(SUM(BytesDown), 0), COALESCE(SUM(ClientFlops), 0),
-                    COALESCE(SUM(ClientSeconds), 0), COALESCE(SUM(WallSeconds), 0), MAX(Accuracy)
+                    COALESCE(SUM(ClientSeconds), 0), COALESCE(SUM(WallSeconds), 0)
              FROM Rounds WHERE RunKey = $key),
-          BestRound = (SELECT Round FROM Rounds WHERE RunKey = $key AND Accuracy IS NOT NULL ORDER BY Accuracy DESC, Round LIMIT 1),
+          BestRound = {{BestRoundSql}},
+          BestAccuracy = (SELECT Accuracy FROM Rounds WHERE RunKey = $key AND Round = {{BestRoundSql}}),
           (FinalAccuracy, FinalMacroF1, FinalLoss) =
             (SELECT Accuracy, MacroF1, Loss FROM Rounds WHERE RunKey = $key ORDER BY Round DESC LIMIT 1)
         WHERE Key = $key

@@ -14,6 +14,13 @@ public static class RunPartitioning
     public static IReadOnlyList<T> TrainSubset<T>(IReadOnlyList<T> all, RunSpec spec) =>
         Subset(all, spec.Dataset.TrainLimit, SeedMix.Derive(spec.Seed, SeedStreams.TrainSubset));
 
+    /// <summary>
+    /// The examples a run trains on and the validation examples held out of them: the train limit's subset split by
+    /// <see cref="ValidationSplit"/> (all of it trains when the spec asks for no validation split).
+    /// </summary>
+    public static (IReadOnlyList<T> Train, IReadOnlyList<T> Validation) TrainAndValidation<T>(IReadOnlyList<T> all, Func<T, int> label, int classes, RunSpec spec) =>
+        ValidationSplit.Split(TrainSubset(all, spec), label, classes, spec);
+
     /// <summary>The test examples a spec keeps, in dataset order.</summary>
     public static IReadOnlyList<T> TestSubset<T>(IReadOnlyList<T> all, RunSpec spec) =>
         Subset(all, spec.Dataset.TestLimit, SeedMix.Derive(spec.Seed, SeedStreams.TestSubset));

@@ -15,6 +15,8 @@ public static class Evaluator
     {
         int classes = env.Dataset.NumClasses;
         var confusion = new long[classes, classes];
+        // For two classes, each example's probability of class 1 (in set order), for the precision-recall curve.
+        var probabilityOfClass1 = classes == 2 ? new double[set.Count] : null;
         double lossSum = 0;
         int batchSize = env.Spec.Training.EvalBatchSize;
         model.eval();
@@ -38,10 +40,15 @@ public static class Evaluator
                 {
                     confusion[set.Labels[start + i], predicted[i]]++;
                 }
+                if (probabilityOfClass1 is not null)
+                {
+                    var p1 = nn.functional.softmax(logits.to_type(ScalarType.Float64), 1).select(1, 1).cpu().data<double>().ToArray();
+                    p1.CopyTo(probabilityOfClass1, start);
+                }
             }
         }
         model.train();
-        return FromConfusion(confusion, lossSum, set.Count);
+        return FromConfusion(confusion, lossSum, set.Count) with { Detail = EvalDetail.From(confusion, set.Labels, probabilityOfClass1) };
     }
 
     public static EvalMetrics FromConfusion(long[,] confusion, double lossSum, int count)

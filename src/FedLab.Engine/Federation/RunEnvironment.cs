@@ -13,7 +13,7 @@ namespace FedLab.Engine.Federation;
 /// </summary>
 public sealed class RunEnvironment : IDisposable
 {
-    private RunEnvironment(RunSpec spec, Device device, ModelInfo model, TextDataset dataset, TokenizedSet train, TokenizedSet test,
+    private RunEnvironment(RunSpec spec, Device device, ModelInfo model, TextDataset dataset, TokenizedSet train, TokenizedSet validation, TokenizedSet test,
         TokenizedSet @public, ClientPartition partition, SequenceClassifier classifier, LoraOptions? lora, FineTuneMode mode)
     {
         Spec = spec;
@@ -21,6 +21,7 @@ public sealed class RunEnvironment : IDisposable
         ModelInfo = model;
         Dataset = dataset;
         Train = train;
+        Validation = validation;
         Test = test;
         Public = @public;
         Partition = partition;
@@ -36,6 +37,8 @@ public sealed class RunEnvironment : IDisposable
     public ModelInfo ModelInfo { get; }
     public TextDataset Dataset { get; }
     public TokenizedSet Train { get; }
+    /// <summary>Held out of the training examples to choose the best round; empty when the spec asks for none.</summary>
+    public TokenizedSet Validation { get; }
     public TokenizedSet Test { get; }
     public TokenizedSet Public { get; }
     public ClientPartition Partition { get; }
@@ -71,7 +74,7 @@ public sealed class RunEnvironment : IDisposable
             throw new RunSpecException([new SpecError("dataset.name", ex.Message)]);
         }
         var tokenizer = options.Models.LoadTokenizer(info);
-        var trainExamples = RunPartitioning.TrainSubset(dataset.Train, spec);
+        var (trainExamples, validationExamples) = RunPartitioning.TrainAndValidation(dataset.Train, e => e.Label, dataset.NumClasses, spec);
         var testExamples = RunPartitioning.TestSubset(dataset.Test, spec);
         if (trainExamples.Count < spec.Partition.Clients)
         {
@@ -84,6 +87,7 @@ public sealed class RunEnvironment : IDisposable
         var train = Tokenize(tokenizer, trainExamples, spec.Dataset.MaxTokens, sortByLength: false);
         // Evaluation order does not change metrics; sorting by length minimises padding.
         var test = Tokenize(tokenizer, testExamples, spec.Dataset.MaxTokens, sortByLength: true);
+        var validation = Tokenize(tokenizer, validationExamples, spec.Dataset.MaxTokens, sortByLength: true);
         var @public = Tokenize(tokenizer, dataset.Public, spec.Dataset.MaxTokens, sortByLength: true);
 
         var partition = RunPartitioning.Partition(train.Labels, dataset.NumClasses, spec);
@@ -104,7 +108,7 @@ public sealed class RunEnvironment : IDisposable
             lora = new LoraOptions(spec.FineTune.Lora.Rank, spec.FineTune.Lora.Alpha, spec.FineTune.Lora.Dropout, spec.FineTune.Lora.Targets.ToHashSet(StringComparer.Ordinal));
             model.AddLora(lora, device);
         }
-        return new RunEnvironment(spec, device, info, dataset, train, test, @public, partition, model, lora, mode);
+        return new RunEnvironment(spec, device, info, dataset, train, validation, test, @public, partition, model, lora, mode);
     }
 
     public RunInfo Describe()

@@ -14,4 +14,7 @@ public static class SeedStreams
 
     /// <summary>The initialisation of LoRA adapters and heads (KD client architectures add their index).</summary>
     public const long ModelInit = 13;
+
+    /// <summary>Which training examples the validation split holds out.</summary>
+    public const long ValidationSplit = 14;
 }

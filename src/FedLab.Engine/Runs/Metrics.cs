@@ -4,7 +4,27 @@ namespace FedLab.Engine.Runs;
 /// Accuracy, macro-F1 and mean cross-entropy of a model on the test split, plus any further named metrics the
 /// evaluation measured (<see cref="MetricNames"/>: "test.balancedAccuracy", "validation.accuracy", ...).
 /// </summary>
-public sealed record EvalMetrics(double Accuracy, double MacroF1, double Loss, int Examples, IReadOnlyDictionary<string, double>? Extra = null);
+public sealed record EvalMetrics(double Accuracy, double MacroF1, double Loss, int Examples, IReadOnlyDictionary<string, double>? Extra = null)
+{
+    /// <summary>
+    /// The confusion matrix and imbalance-aware rates of the same evaluation (null where none was computed, e.g. a
+    /// resumed KD consensus whose clients' details were not checkpointed). Not part of the JSON: the executor reports
+    /// it as named per-round metrics (<see cref="EvaluationExtras"/>).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public EvalDetail? Detail { get; init; }
+
+    /// <summary>Equal numbers and equal named metrics (by content); the detail follows from them.</summary>
+    public bool Equals(EvalMetrics? other) =>
+        other is not null && Accuracy.Equals(other.Accuracy) && MacroF1.Equals(other.MacroF1) && Loss.Equals(other.Loss) && Examples == other.Examples
+        && SameMetrics(Extra, other.Extra);
+
+    public override int GetHashCode() => HashCode.Combine(Accuracy, MacroF1, Loss, Examples, Extra?.Count ?? 0);
+
+    private static bool SameMetrics(IReadOnlyDictionary<string, double>? a, IReadOnlyDictionary<string, double>? b) =>
+        (a is null || a.Count == 0) ? (b is null || b.Count == 0)
+        : b is not null && a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var v) && v.Equals(kv.Value));
+}
 
 /// <summary>One client's work in one round.</summary>
 public sealed record ClientRoundMetrics(
@@ -73,16 +93,27 @@ public sealed record RunResult(
     string? Error,
     double WallSeconds)
 {
-    public double BestAccuracy => Rounds.Count == 0 ? 0 : Rounds.Max(r => r.Global.Accuracy);
+    /// <summary>The test accuracy at the round chosen on the validation split (never round 0; <see cref="RoundSelection"/>).</summary>
+    public double BestAccuracy => RoundSelection.Best(Rounds) is { } best ? Rounds.First(r => r.Round == best.Round).Global.Accuracy : FinalAccuracy;
+
+    /// <summary>The round <see cref="BestAccuracy"/> comes from and how it was chosen; null before any trained round.</summary>
+    public SelectedRound? BestRound => RoundSelection.Best(Rounds);
     public double FinalAccuracy => Rounds.Count == 0 ? 0 : Rounds[^1].Global.Accuracy;
 }
 
+/// <summary>A run's state. In JSON (the CLI's --out, compare files) the same lower-case names as the REST API and exports.</summary>
 public enum RunStatus
 {
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("queued")]
     Queued,
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("running")]
     Running,
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("finished")]
     Finished,
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("failed")]
     Failed,
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("cancelled")]
     Cancelled,
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("interrupted")]
     Interrupted,
 }

@@ -93,10 +93,11 @@ public sealed class RunExecutor(EngineOptions options, TimeProvider? time = null
             if (completed == 0 || forked)
             {
                 var initial = algorithm.Evaluate(ct);
+                var initialValidation = EvaluateValidation(algorithm, env, ct);
                 var none = new Dictionary<PayloadKind, long>();
                 var clientAccuracy = (algorithm as IClientModelEvaluation)?.ClientAccuracy;
                 var zero = new RoundMetrics(completed, initial, 0, 0, 0, none, none, 0, 0, 0, evalClock.Elapsed.TotalSeconds, evalClock.Elapsed.TotalSeconds, null,
-                    clientAccuracy?.Mean, clientAccuracy?.Std, MetricNames.Merge(initial.Extra, null));
+                    clientAccuracy?.Mean, clientAccuracy?.Std, MetricNames.Merge(initial.Extra, EvaluationExtras.For(initial, initialValidation, SplitClassCounts(env))));
                 rounds.Add(zero);
                 var zeroDiverged = RunDivergedException.Check(zero);
                 sink.Publish(new RoundFinished(runId, _time.GetUtcNow(), zero, spec.Training.Rounds, zeroDiverged is null ? Checkpoint(completed) : null));
@@ -106,7 +107,8 @@ public sealed class RunExecutor(EngineOptions options, TimeProvider? time = null
                 }
             }
 
-            for (int round = completed + 1; round <= spec.Training.Rounds; round++)
+            var stopping = new EarlyStopping(spec.Training.EarlyStoppingPatience);
+            for (int round = completed + 1; round <= spec.Training.Rounds && !stopping.ShouldStop; round++)
             {
                 var roundClock = Stopwatch.StartNew();
                 var clients = ClientSampler.Sample(spec.Partition.Clients, spec.Training.ClientFraction, spec.Seed, round);
@@ -125,9 +127,12 @@ public sealed class RunExecutor(EngineOptions options, TimeProvider? time = null
                 }
                 evalClock.Restart();
                 var global = algorithm.Evaluate(ct);
+                var validation = EvaluateValidation(algorithm, env, ct);
                 double evalSeconds = evalClock.Elapsed.TotalSeconds;
-                var metrics = Summarise(round, global, outcome, evalSeconds, roundClock.Elapsed.TotalSeconds, (algorithm as IClientModelEvaluation)?.ClientAccuracy);
+                var summary = Summarise(round, global, outcome, evalSeconds, roundClock.Elapsed.TotalSeconds, (algorithm as IClientModelEvaluation)?.ClientAccuracy);
+                var metrics = summary with { Extra = MetricNames.Merge(summary.Extra, EvaluationExtras.For(global, validation, null)) };
                 rounds.Add(metrics);
+                stopping.Observe(round, validation?.Accuracy);
                 // A non-finite loss cannot recover: record the round (so its NaN shows), keep the checkpoint of the
                 // round before it (a resume retries from there), and end the run as failed, saying so.
                 var diverged = RunDivergedException.Check(metrics);
@@ -152,6 +157,30 @@ public sealed class RunExecutor(EngineOptions options, TimeProvider? time = null
             sink.Publish(new RunFailed(runId, _time.GetUtcNow(), message));
             return new RunResult(runId, spec, info, RunStatus.Failed, rounds, clientRounds, message, wall.Elapsed.TotalSeconds);
         }
+    }
+
+    /// <summary>The validation metrics of the framework's model, when the run holds a validation split out and the framework can evaluate on it.</summary>
+    private static EvalMetrics? EvaluateValidation(IFederatedAlgorithm algorithm, RunEnvironment env, CancellationToken ct) =>
+        env.Validation.Count > 0 && algorithm is IValidationEvaluation v ? v.EvaluateValidation(ct) : null;
+
+    /// <summary>The class counts of the splits the run uses, reported with round 0 (the baseline and the class balance follow from them).</summary>
+    private static Dictionary<string, int[]> SplitClassCounts(RunEnvironment env)
+    {
+        int[] Count(TokenizedSet set)
+        {
+            var counts = new int[env.Dataset.NumClasses];
+            foreach (var label in set.Labels)
+            {
+                counts[label]++;
+            }
+            return counts;
+        }
+        var splits = new Dictionary<string, int[]> { ["train"] = Count(env.Train), ["test"] = Count(env.Test) };
+        if (env.Validation.Count > 0)
+        {
+            splits["validation"] = Count(env.Validation);
+        }
+        return splits;
     }
 
     /// <summary>The error a failed run reports: a full disk (checkpoint write) says so in plain words.</summary>

@@ -74,6 +74,16 @@ public sealed record DatasetSpec
 
     /// <summary>Evaluate on at most this many test examples (seeded, stratified); null = all.</summary>
     public int? TestLimit { get; init; }
+
+    /// <summary>
+    /// The share of the run's training examples (after the train limit) held out, seeded and stratified, as the
+    /// validation split that chooses the best round and drives early stopping; 0 = no validation split. See
+    /// <see cref="Datasets.ValidationSplit"/>.
+    /// </summary>
+    public double ValidationFraction { get; init; } = Datasets.ValidationSplit.DefaultFraction;
+
+    /// <summary>Hold out exactly this many examples as the validation split instead of <see cref="ValidationFraction"/>.</summary>
+    public int? ValidationSize { get; init; }
 }
 
 public sealed record PartitionSpec
@@ -152,4 +162,7 @@ public sealed record TrainingSpec
     public double Dropout { get; init; } = 0.1;
 
     public int EvalBatchSize { get; init; } = 64;
+
+    /// <summary>Stop after this many rounds without a better validation accuracy; null = run every round.</summary>
+    public int? EarlyStoppingPatience { get; init; }
 }

@@ -58,6 +58,21 @@ public static class RunSpecJson
     public static string Serialize(RunSpec spec) => JsonSerializer.Serialize(spec, Options);
 
     /// <summary>
+    /// The spec as a run stores and exports it: like <see cref="Serialize"/>, without the options sections of the
+    /// frameworks it does not use (a FedLLM run carries no "kd" or "split"). Parsing it gives the same spec back: a
+    /// missing section takes its defaults.
+    /// </summary>
+    public static string SerializeStored(RunSpec spec)
+    {
+        var root = System.Text.Json.Nodes.JsonNode.Parse(Serialize(spec))!.AsObject();
+        foreach (var other in Frameworks.FrameworkRegistry.All.Where(f => f.Name != spec.Framework && f is Frameworks.IBuiltInOptions && f.OptionsSection is not null))
+        {
+            root.Remove(other.OptionsSection!);
+        }
+        return root.ToJsonString(Options);
+    }
+
+    /// <summary>
     /// Spec text from bytes (a request body, a file): UTF-8, with or without a BOM. UTF-16 and UTF-32 (by their BOM
     /// or, without one, by their NUL bytes) and invalid UTF-8 are refused with <see cref="RunSpecException"/> at
     /// field "$", saying to save the file as UTF-8.
@@ -208,7 +223,7 @@ public static class RunSpecJson
         }
         else if (message.Contains("could not be converted", StringComparison.Ordinal))
         {
-            message = "wrong type or value (numbers must be JSON numbers, enums one of the documented names)";
+            message = ExpectedValue(message) ?? "wrong type or value (numbers must be JSON numbers, enums one of the documented names)";
         }
         else if (message.Contains("null", StringComparison.OrdinalIgnoreCase) && message.Contains("non-nullable", StringComparison.OrdinalIgnoreCase))
         {
@@ -219,6 +234,33 @@ public static class RunSpecJson
             message += $" (line {line + 1})";
         }
         return new SpecError(field, message);
+    }
+
+    /// <summary>
+    /// What the field needed, from the serializer's "could not be converted to System.Int32": "must be a whole
+    /// number" (so 2.5 clients says so), "must be a number", "must be true or false", an enum's names.
+    /// </summary>
+    private static string? ExpectedValue(string message)
+    {
+        const string marker = "converted to ";
+        int at = message.IndexOf(marker, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return null;
+        }
+        // "System.Int32." or "System.Nullable`1[System.Int32]." (or with an assembly-qualified inner name).
+        var match = System.Text.RegularExpressions.Regex.Match(message[(at + marker.Length)..], @"^(?:System\.Nullable`1\[\[?)?([A-Za-z0-9_.+]+)");
+        var typeName = match.Success ? match.Groups[1].Value.TrimEnd('.') : "";
+        return typeName switch
+        {
+            "System.Int32" or "System.Int64" or "System.Int16" or "System.UInt32" or "System.UInt64" => "must be a whole number (a JSON number without a fraction)",
+            "System.Double" or "System.Single" or "System.Decimal" => "must be a number (a JSON number, not a string)",
+            "System.Boolean" => "must be true or false",
+            "System.String" => "must be a string",
+            _ when typeof(RunSpec).Assembly.GetType(typeName) is { IsEnum: true } e =>
+                $"must be one of {string.Join(", ", Enum.GetValues(e).Cast<object>().Select(v => JsonSerializer.Serialize(v, e, Options).Trim('"')))}",
+            _ => null,
+        };
     }
 
     private static string FieldFromPath(string? path)

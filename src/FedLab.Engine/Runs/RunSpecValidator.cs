@@ -122,6 +122,7 @@ public sealed class RunSpecValidator
         Range(t.WeightDecay, 0, 1, "training.weightDecay");
         Check(t.Dropout >= 0 && t.Dropout < 1, "training.dropout", $"must be at least 0 and below 1, got {F(t.Dropout)}");
         Range(t.EvalBatchSize, 1, 4096, "training.evalBatchSize");
+        ValidationRules.CheckEarlyStopping(spec, Check, Range);
 
         Check(spec.Seed >= 0, "seed", $"must be 0 or more, got {spec.Seed}");
         Check(spec.Device is "auto" or "cpu" or "cuda", "device", $"must be auto, cpu or cuda, got '{FreeText.Shown(spec.Device)}'");
@@ -163,6 +164,7 @@ public sealed class RunSpecValidator
         {
             check(test >= 1, "dataset.testLimit", $"must be at least 1, got {test}");
         }
+        ValidationRules.Check(spec, check, range);
     }
 
     private static string F(double value) => value.ToString("G", CultureInfo.InvariantCulture);

@@ -30,7 +30,7 @@ public sealed class PartitionPreviewer(Api.RunSpecChecker checker)
         {
             return PartitionPreview.Failed($"dataset: {ex.Message}");
         }
-        var labels = RunPartitioning.TrainSubset(data.all, spec).ToArray();
+        var labels = RunPartitioning.TrainAndValidation(data.all, l => l, data.classes.Count, spec).Train.ToArray();
         try
         {
             var partition = RunPartitioning.Partition(labels, data.classes.Count, spec);

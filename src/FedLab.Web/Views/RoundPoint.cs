@@ -24,4 +24,9 @@ public sealed record RoundPoint(
     double CumulativeClientTflops)
 {
     public double CumulativeMbTotal => CumulativeMbUp.Values.Sum() + CumulativeMbDown.Values.Sum();
+
+    /// <summary>The round's named metrics ("validation.accuracy", "test.confusion.0.1", ...; Engine.Runs.EvaluationExtras).</summary>
+    public IReadOnlyDictionary<string, double> Extra { get; init; } = new Dictionary<string, double>();
+
+    public double? Metric(string name) => Extra.TryGetValue(name, out var v) ? v : null;
 }

@@ -181,7 +181,10 @@ public sealed class RunView
         var trained = points.Where(p => double.IsFinite(p.Accuracy)).ToList();
         return s with
         {
-            BestAccuracy = trained.Count == 0 ? s.BestAccuracy : trained.Max(p => p.Accuracy),
+            // The store's rule (RoundSelection): chosen on validation, never round 0, else the final round.
+            BestAccuracy = RoundSelection.Best(points.Select(p => (p.Round, p.Metric(EvaluationExtras.ValidationAccuracy)))) is { } best
+                ? points.First(p => p.Round == best.Round).Accuracy : s.BestAccuracy,
+            BestRound = RoundSelection.Best(points.Select(p => (p.Round, p.Metric(EvaluationExtras.ValidationAccuracy))))?.Round ?? s.BestRound,
             FinalAccuracy = trained.Count == 0 ? s.FinalAccuracy : trained[^1].Accuracy,
             BytesUp = points.Sum(p => p.Up.Total),
             BytesDown = points.Sum(p => p.Down.Total),

@@ -14,7 +14,7 @@ public sealed class RunApiValidationTests(SharedAppFixture fixture)
 
     [Theory]
     [InlineData("\"clients\": 3", "\"clients\": 0", "partition.clients", "must be between 1 and 1000, got 0")]
-    [InlineData("\"clients\": 3", "\"clients\": \"3\"", "partition.clients", "numbers must be JSON numbers")]
+    [InlineData("\"clients\": 3", "\"clients\": \"3\"", "partition.clients", "must be a whole number")]
     [InlineData("\"seed\": 5", "\"seed\": 5, \"seed\": 6", "seed", "duplicate field")]
     [InlineData("\"seed\": 5", "\"seed\": 5, \"colour\": 1", "colour", "unknown field")]
     [InlineData("\"rounds\": 2,", "", "training.rounds", "is required")]

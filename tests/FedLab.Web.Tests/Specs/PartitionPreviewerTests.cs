@@ -76,7 +76,7 @@ public sealed class PartitionPreviewerTests
     public void TooManyClientsForTheData_IsAPlainProblem()
     {
         var spec = RunSpecJson.Parse(TinySpecs.Json(clients: 3));
-        spec = spec with { Dataset = spec.Dataset with { TrainLimit = 5 }, Partition = spec.Partition with { Clients = 10 } };
+        spec = spec with { Dataset = spec.Dataset with { TrainLimit = 5, ValidationFraction = 0 }, Partition = spec.Partition with { Clients = 10 } };
         var preview = Previewer().Preview(spec);
         Assert.Contains("only 5 training examples", preview.Problem, StringComparison.Ordinal);
     }

@@ -11,7 +11,7 @@ namespace FedLab.Engine.Frameworks.Centralized;
 /// the same step budget per round as the federated clients together (sampled clients × their local steps).
 /// Nothing travels, so it bounds what federation can reach for that compute.
 /// </summary>
-public sealed class CentralizedAlgorithm(RunEnvironment env) : IFederatedAlgorithm
+public sealed class CentralizedAlgorithm(RunEnvironment env) : IFederatedAlgorithm, IValidationEvaluation
 {
     private readonly LocalTrainer _trainer = new(env);
     private readonly int[] _all = Enumerable.Range(0, env.Train.Count).ToArray();
@@ -28,6 +28,8 @@ public sealed class CentralizedAlgorithm(RunEnvironment env) : IFederatedAlgorit
     }
 
     public EvalMetrics Evaluate(CancellationToken ct) => Evaluator.Evaluate(env, env.Test, ct);
+
+    public EvalMetrics EvaluateValidation(CancellationToken ct) => Evaluator.Evaluate(env, env.Validation, ct);
 
     public IEnumerable<KeyValuePair<string, Tensor>> CheckpointState() =>
         env.Trainable.Select(p => new KeyValuePair<string, Tensor>("global." + p.Name, p.Parameter));

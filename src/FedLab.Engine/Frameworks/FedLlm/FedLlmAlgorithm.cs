@@ -12,7 +12,7 @@ namespace FedLab.Engine.Frameworks.FedLlm;
 /// possibly wrapped) combines them as they arrive and the server optimizer applies the result. Client work goes
 /// through the run's client runner; payloads are real safetensors.
 /// </summary>
-public sealed class FedLlmAlgorithm : IFederatedAlgorithm
+public sealed class FedLlmAlgorithm : IFederatedAlgorithm, IValidationEvaluation
 {
     private readonly RunEnvironment _env;
     private readonly IClientRunner _runner;
@@ -90,6 +90,8 @@ public sealed class FedLlmAlgorithm : IFederatedAlgorithm
     }
 
     public EvalMetrics Evaluate(CancellationToken ct) => Evaluator.Evaluate(_env, _env.Test, ct);
+
+    public EvalMetrics EvaluateValidation(CancellationToken ct) => Evaluator.Evaluate(_env, _env.Validation, ct);
 
     public IEnumerable<KeyValuePair<string, Tensor>> CheckpointState() =>
         CheckpointNames.Prefix("global.", _global.Tensors).Concat(_serverOptimizer.CheckpointState());

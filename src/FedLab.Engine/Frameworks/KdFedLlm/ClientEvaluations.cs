@@ -39,11 +39,18 @@ internal sealed class ClientEvaluations(int clients, int testExamples) : IDispos
     }
 
     /// <summary>The consensus variant's global line: the mean of every client's accuracy, macro-F1 and loss.</summary>
-    public EvalMetrics Mean()
-    {
-        var all = _latest.Select(e => e ?? throw new InvalidOperationException("a client has not been evaluated")).ToList();
-        return new EvalMetrics(all.Average(e => e.Accuracy), all.Average(e => e.MacroF1), all.Average(e => e.Loss), testExamples);
-    }
+    public EvalMetrics Mean() =>
+        MeanOf(_latest.Select(e => e ?? throw new InvalidOperationException("a client has not been evaluated")).ToList(), testExamples);
+
+    /// <summary>
+    /// The mean of several models' metrics on one split; its detail (imbalance rates averaged, confusion pooled) only
+    /// when every model has one (a resumed run's clients that did not train again have none: not checkpointed).
+    /// </summary>
+    public static EvalMetrics MeanOf(IReadOnlyList<EvalMetrics> all, int examples) =>
+        new(all.Average(e => e.Accuracy), all.Average(e => e.MacroF1), all.Average(e => e.Loss), examples)
+        {
+            Detail = all.All(e => e.Detail is not null) ? EvalDetail.Mean([.. all.Select(e => e.Detail!)]) : null,
+        };
 
     /// <summary>[clients, 3] (accuracy, macro-F1, loss), NaN for a client not evaluated yet.</summary>
     public KeyValuePair<string, Tensor> Checkpoint()

@@ -20,7 +20,7 @@ namespace FedLab.Engine.Frameworks.KdFedLlm;
 /// every client's own model.
 /// Memory: one frozen base per architecture; per client only its trainable state, created when it first trains.
 /// </summary>
-public sealed class KdFedLlmAlgorithm : IFederatedAlgorithm, IClientModelEvaluation
+public sealed class KdFedLlmAlgorithm : IFederatedAlgorithm, IClientModelEvaluation, IValidationEvaluation
 {
     private readonly RunEnvironment _env;
     private readonly IClientRunner _runner;
@@ -195,6 +195,27 @@ public sealed class KdFedLlmAlgorithm : IFederatedAlgorithm, IClientModelEvaluat
             return Evaluator.Evaluate(_env, _server.Model, _env.Test, ct);
         }
         return _evaluations.Mean();
+    }
+
+    /// <summary>
+    /// The same model(s) as <see cref="Evaluate"/>, on the validation split: the global model, or (consensus) every
+    /// client's own model, whose metrics are averaged as the test line's are. Measurement only: no state changes.
+    /// </summary>
+    public EvalMetrics EvaluateValidation(CancellationToken ct)
+    {
+        if (_global is not null)
+        {
+            _global.LoadInto(_server.Trainable);
+            return Evaluator.Evaluate(_env, _server.Model, _env.Validation, ct);
+        }
+        var perClient = new List<EvalMetrics>(_states.Length);
+        for (int client = 0; client < _states.Length; client++)
+        {
+            var architecture = _architectureOf[client];
+            (_states[client] ?? architecture.Initial).LoadInto(architecture.Trainable);
+            perClient.Add(Evaluator.Evaluate(_env, architecture.Model, _env.Validation, ct));
+        }
+        return ClientEvaluations.MeanOf(perClient, _env.Validation.Count);
     }
 
     public IEnumerable<KeyValuePair<string, Tensor>> CheckpointState()

@@ -16,7 +16,7 @@ namespace FedLab.Engine.Frameworks.SplitFedLlm;
 /// shared server part), and uploads its own; the server averages them weighted by examples, like FedAvg.
 /// Per batch, activations + mask and labels go up and the activation gradient comes down (see <see cref="ActivationCodec"/>).
 /// </summary>
-public sealed class SplitFedLlmAlgorithm : IFederatedAlgorithm
+public sealed class SplitFedLlmAlgorithm : IFederatedAlgorithm, IValidationEvaluation
 {
     private readonly RunEnvironment _env;
     private readonly IClientRunner _runner;
@@ -135,6 +135,8 @@ public sealed class SplitFedLlmAlgorithm : IFederatedAlgorithm
     }
 
     public EvalMetrics Evaluate(CancellationToken ct) => Evaluator.Evaluate(_env, _env.Test, ct);
+
+    public EvalMetrics EvaluateValidation(CancellationToken ct) => Evaluator.Evaluate(_env, _env.Validation, ct);
 
     public IEnumerable<KeyValuePair<string, Tensor>> CheckpointState() =>
         _env.Trainable.Select(p => new KeyValuePair<string, Tensor>("global." + p.Name, p.Parameter));

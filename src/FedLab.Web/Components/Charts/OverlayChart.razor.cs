@@ -25,12 +25,17 @@ public sealed partial class OverlayChart : ChartBase
     [Parameter]
     public bool LogX { get; set; }
 
+    /// <summary>The x axis counts rounds: whole-number ticks only.</summary>
+    [Parameter]
+    public bool RoundAxis { get; set; }
+
     private bool _layoutLogX;
 
     protected override PlotLayout CreateLayout()
     {
         var layout = ChartLayouts.Create(XTitle, YTitle, Dark, height: 340);
         SetLogX(layout, LogX);
+        ShapeAxes(layout);
         return layout;
     }
 
@@ -38,16 +43,15 @@ public sealed partial class OverlayChart : ChartBase
 
     protected override async Task OnParametersChangedAsync()
     {
-        if (_layoutLogX != LogX)
+        bool logChanged = _layoutLogX != LogX;
+        if (logChanged)
         {
             SetLogX(Layout, LogX);
-            if (Plotted && Chart is not null)
-            {
-                await Chart.Relayout();
-            }
         }
-        if (Plotted && Chart is not null && !ReferenceEquals(_drawn, Lines))
+        // A log axis leaves x <= 0 out, so a change of scale changes the points drawn: a new figure, as for new lines.
+        if (Plotted && Chart is not null && (logChanged || !ReferenceEquals(_drawn, Lines)))
         {
+            ShapeAxes(Layout);
             Fill();
             await Chart.React();
         }
@@ -56,10 +60,24 @@ public sealed partial class OverlayChart : ChartBase
     private void SetLogX(PlotLayout layout, bool log)
     {
         _layoutLogX = log;
-        var axis = layout.XAxis[0];
-        axis.Type = log ? Plotly.Blazor.LayoutLib.XAxisLib.TypeEnum.Log : Plotly.Blazor.LayoutLib.XAxisLib.TypeEnum.Linear;
-        axis.AutoRange = Plotly.Blazor.LayoutLib.XAxisLib.AutoRangeEnum.True;
+        ChartAxes.ApplyLog(layout.XAxis[0], log);
     }
+
+    private void ShapeAxes(PlotLayout layout)
+    {
+        if (RoundAxis)
+        {
+            ChartAxes.ApplyRoundAxis(layout.XAxis[0], (int)Lines.SelectMany(l => l.X).DefaultIfEmpty(0).Max());
+        }
+        ChartAxes.SetEmpty(layout, Lines.All(l => Drawn(l, LogX).Count == 0));
+    }
+
+    /// <summary>
+    /// The points of a line that the axis can show: on a log axis x = 0 (round 0, nothing spent yet) has no place, and
+    /// Plotly would otherwise draw the segment to it from the left edge, values that are not in the data.
+    /// </summary>
+    public static IReadOnlyList<(double X, double Y)> Drawn(OverlayLine line, bool logX) =>
+        [.. line.X.Zip(line.Y).Where(p => !logX || p.First > 0)];
 
     protected override async Task OnPlottedAsync()
     {
@@ -76,13 +94,18 @@ public sealed partial class OverlayChart : ChartBase
         Data.Clear();
         foreach (var line in Lines)
         {
+            var points = Drawn(line, LogX);
+            if (points.Count == 0)
+            {
+                continue; // a series with no data is not in the legend
+            }
             Data.Add(new Scatter
             {
                 Name = line.Name,
-                X = [.. line.X.Select(v => (object)v)],
-                Y = [.. line.Y.Select(v => double.IsFinite(v) ? (object)v : null!)],
-                Mode = ChartLayouts.Mode(line.X.Count),
-                Line = new Plotly.Blazor.Traces.ScatterLib.Line { Color = line.Color, Width = 2 },
+                X = [.. points.Select(p => (object)p.X)],
+                Y = [.. points.Select(p => double.IsFinite(p.Y) ? (object)p.Y : null!)],
+                Mode = ChartLayouts.Mode(points.Count),
+                Line = new Plotly.Blazor.Traces.ScatterLib.Line { Color = line.Color, Width = 2, Dash = line.Dashed ? "dash" : "solid" },
                 Marker = new Plotly.Blazor.Traces.ScatterLib.Marker { Size = 5, Color = line.Color },
             });
         }

@@ -38,7 +38,16 @@ public sealed partial class SeriesChart : ChartBase
         _ => 0,
     };
 
-    protected override PlotLayout CreateLayout() => ChartLayouts.Create(XTitle, YTitle, Dark, Y2Title);
+    protected override PlotLayout CreateLayout()
+    {
+        var layout = ChartLayouts.Create(XTitle, YTitle, Dark, Y2Title);
+        _lastRound = InitialPoints.Count == 0 ? 0 : InitialPoints[^1].Round;
+        ChartAxes.ApplyRoundAxis(layout.XAxis[0], _lastRound);
+        ChartAxes.SetEmpty(layout, InitialPoints.Count == 0);
+        return layout;
+    }
+
+    private int _lastRound;
 
     protected override void Initialize() => Data = [.. Series.Select(CreateTrace)];
 
@@ -56,6 +65,12 @@ public sealed partial class SeriesChart : ChartBase
         var xs = Series.Select(_ => (IEnumerable<object>)[.. points.Select(p => (object)p.Round)]).ToList();
         var ys = Series.Select(s => (IEnumerable<object>)[.. points.Select(p => Value(s, p))]).ToList();
         await Chart.ExtendTraces(xs, ys, Enumerable.Range(0, Series.Count));
+        _lastRound = Math.Max(_lastRound, points[^1].Round);
+        // "|" not "||": both must run. More rounds may need a wider tick step; the first points end the empty state.
+        if (ChartAxes.ApplyRoundAxis(Layout.XAxis[0], _lastRound) | ChartAxes.SetEmpty(Layout, false))
+        {
+            await Chart.Relayout();
+        }
     }
 
     protected override async Task OnPlottedAsync()

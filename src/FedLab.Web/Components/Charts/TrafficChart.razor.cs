@@ -22,7 +22,14 @@ public sealed partial class TrafficChart : ChartBase
     public IReadOnlyList<RoundPoint> InitialPoints { get; set; } = [];
 
 
-    protected override PlotLayout CreateLayout() => ChartLayouts.Create("round", "cumulative MB", Dark);
+    protected override PlotLayout CreateLayout()
+    {
+        var layout = ChartLayouts.Create("round", "cumulative MB", Dark);
+        ChartAxes.ApplyRoundAxis(layout.XAxis[0], InitialPoints.Count == 0 ? 0 : InitialPoints[^1].Round);
+        // Empty until a payload kind carried bytes (round 0 carries none).
+        ChartAxes.SetEmpty(layout, KindsIn(InitialPoints).Count() == 0, "no bytes yet");
+        return layout;
+    }
 
     protected override void Initialize()
     {
@@ -56,6 +63,10 @@ public sealed partial class TrafficChart : ChartBase
         {
             _traces.Add(key);
             await Chart.AddTrace(CreateTrace(key, _all));
+        }
+        if (ChartAxes.ApplyRoundAxis(Layout.XAxis[0], _all[^1].Round) | ChartAxes.SetEmpty(Layout, _traces.Count == 0, "no bytes yet"))
+        {
+            await Chart.Relayout();
         }
     }
 

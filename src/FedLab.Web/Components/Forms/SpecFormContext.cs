@@ -4,7 +4,7 @@ using FedLab.Web.Specs;
 namespace FedLab.Web.Components.Forms;
 
 /// <summary>What every field of the New run form shares: the draft, the current problems by field, and "changed".</summary>
-public sealed class SpecFormContext(SpecDraft draft, Func<string, Task> changed)
+public sealed partial class SpecFormContext(SpecDraft draft, Func<string, Task> changed)
 {
     private ILookup<string, string> _errors = Array.Empty<SpecError>().ToLookup(e => e.Field, e => e.Message);
 
@@ -19,10 +19,15 @@ public sealed class SpecFormContext(SpecDraft draft, Func<string, Task> changed)
 
     public void SetErrors(IReadOnlyList<SpecError> errors)
     {
+        // "(line 12)" points into the JSON the form writes, which its user never sees: the field is the place.
+        errors = [.. errors.Select(e => e with { Message = LineSuffix().Replace(e.Message, "") })];
         Errors = errors;
         _errors = errors.ToLookup(e => e.Field, e => e.Message);
         ErrorsChanged?.Invoke();
     }
 
     public IEnumerable<string> ErrorsAt(string path) => _errors[path];
+
+    [System.Text.RegularExpressions.GeneratedRegex(@" \(line \d+\)$")]
+    private static partial System.Text.RegularExpressions.Regex LineSuffix();
 }

@@ -1,5 +1,6 @@
 using FedLab.Data;
 using FedLab.Web.Components.Charts;
+using FedLab.Web.Components.Shared;
 using FedLab.Web.Live;
 using FedLab.Web.Views;
 using Microsoft.AspNetCore.Components;
@@ -28,6 +29,11 @@ public sealed partial class Compare : IDisposable
     private IReadOnlyList<OverlayLine> _byMb = [];
     private IReadOnlyList<OverlayLine> _byTflops = [];
     private double _targetPercent = 80;
+    private double _targetMacroF1 = 0.8;
+    private bool _targetChosen;
+    private bool _targetMacroF1Chosen;
+    private string? _defaultTargetNote;
+    private Dictionary<Guid, string> _sources = [];
     private bool _logCost;
     private bool _loading = true;
     private RunSubscription? _subscription;
@@ -70,6 +76,7 @@ public sealed partial class Compare : IDisposable
         if (Target is double t && t is > 0 and <= 100)
         {
             _targetPercent = t;
+            _targetChosen = true;
         }
         _loading = true;
         var page = await Store.ListRunsAsync(new RunListQuery { PageSize = 100 }, _cts.Token);
@@ -80,22 +87,78 @@ public sealed partial class Compare : IDisposable
     private async Task LoadAsync()
     {
         _series = _ids.Count == 0 ? [] : await Store.GetSeriesAsync(_ids, _cts.Token);
-        _summaries = _ids.Count == 0 ? [] : await Store.GetSummariesAsync(_ids, _targetPercent / 100, _cts.Token);
+        ApplyDefaultTargets();
+        _summaries = _ids.Count == 0 ? [] : await Store.GetSummariesAsync(_ids, _targetPercent / 100, _targetMacroF1, _cts.Token);
         _names = _recent.ToDictionary(r => r.Id, r => r.Name);
         foreach (var (id, name) in ShortNames(_series.Select(s => (s.RunId, s.Name)).ToList()))
         {
             _names[id] = name;
         }
         var specs = await StoredSpecs.SpecJsonAsync(_series.Select(s => s.RunId).ToList(), _cts.Token);
+        _sources = _series.ToDictionary(s => s.RunId, s => AccuracyLabels.Source(s.Framework, ParsedOrNull(specs.GetValueOrDefault(s.RunId))));
         _diff = _series.Count < 2 ? [] : SpecDiff.Compare([.. _series.Select(s => specs.GetValueOrDefault(s.RunId, "{}"))]);
-        _byRound = Lines(s => s.Rounds.Select(r => (double)r).ToList());
+        _byRound = [.. Lines(s => s.Rounds.Select(r => (double)r).ToList()), .. BaselineLines()];
         _byMb = Lines(s => s.CumulativeMbUp.Zip(s.CumulativeMbDown, (u, d) => u + d).ToList());
         _byTflops = Lines(s => s.CumulativeClientTflops);
         _loading = false;
     }
 
+    /// <summary>Each run's line says what model its accuracy comes from; a series of a different kind is dashed.</summary>
     private IReadOnlyList<OverlayLine> Lines(Func<RunSeries, IReadOnlyList<double>> x) =>
-        [.. _series.Select(s => new OverlayLine(_names.GetValueOrDefault(s.RunId, s.Name), x(s), s.Accuracy, ColorOf(s.RunId)))];
+        [.. _series.Select(s => new OverlayLine($"{_names.GetValueOrDefault(s.RunId, s.Name)} ({SourceOf(s.RunId)})", x(s), s.Accuracy, ColorOf(s.RunId))
+            { Dashed = AccuracyLabels.IsDifferentKind(SourceOf(s.RunId)) })];
+
+    /// <summary>The majority baseline of each distinct test split, as a grey reference line across the rounds.</summary>
+    private IEnumerable<OverlayLine> BaselineLines()
+    {
+        int last = _series.SelectMany(s => s.Rounds).DefaultIfEmpty(0).Max();
+        foreach (var baseline in _series.Select(s => s.Baseline).OfType<Engine.Runs.MajorityBaseline>().Distinct())
+        {
+            yield return new OverlayLine($"majority baseline (test, n={baseline.Examples})", [0, Math.Max(1, last)], [baseline.Accuracy, baseline.Accuracy], "#9e9e9e") { Dashed = true };
+        }
+    }
+
+    private string SourceOf(Guid runId) => _sources.GetValueOrDefault(runId, AccuracyLabels.GlobalModel);
+
+    private static Engine.Runs.RunSpec? ParsedOrNull(string? json)
+    {
+        if (json is null)
+        {
+            return null;
+        }
+        try
+        {
+            return Engine.Runs.RunSpecJson.Parse(json);
+        }
+        catch (Engine.Runs.RunSpecException)
+        {
+            return null; // an older engine's spec: the label falls back to "global model"
+        }
+    }
+
+    /// <summary>
+    /// Unless the URL or the user set them, the targets lie halfway between the highest majority baseline of the
+    /// compared runs and 100% (accuracy) or 1 (macro-F1): above what a constant predictor gets for free.
+    /// </summary>
+    private void ApplyDefaultTargets()
+    {
+        var baselines = _series.Select(s => s.Baseline).OfType<Engine.Runs.MajorityBaseline>().ToList();
+        if (baselines.Count == 0)
+        {
+            _defaultTargetNote = null;
+            return;
+        }
+        var highest = baselines.MaxBy(b => b.Accuracy)!;
+        if (!_targetChosen)
+        {
+            _targetPercent = Math.Ceiling(highest.DefaultTarget * 1000) / 10;
+        }
+        if (!_targetMacroF1Chosen)
+        {
+            _targetMacroF1 = Math.Ceiling(baselines.Max(b => b.DefaultMacroF1Target) * 100) / 100;
+        }
+        _defaultTargetNote = $"majority baseline {Format.Percent(highest.Accuracy)}";
+    }
 
     /// <summary>
     /// An experiment's runs are named "base · framework": the shared "base · " is dropped from legends and
@@ -140,7 +203,15 @@ public sealed partial class Compare : IDisposable
     private async Task SetTargetAsync(double percent)
     {
         _targetPercent = Math.Clamp(percent, 0, 100);
-        _summaries = _ids.Count == 0 ? [] : await Store.GetSummariesAsync(_ids, _targetPercent / 100, _cts.Token);
+        _targetChosen = true;
+        _summaries = _ids.Count == 0 ? [] : await Store.GetSummariesAsync(_ids, _targetPercent / 100, _targetMacroF1, _cts.Token);
+    }
+
+    private async Task SetMacroF1TargetAsync(double target)
+    {
+        _targetMacroF1 = Math.Clamp(target, 0, 1);
+        _targetMacroF1Chosen = true;
+        _summaries = _ids.Count == 0 ? [] : await Store.GetSummariesAsync(_ids, _targetPercent / 100, _targetMacroF1, _cts.Token);
     }
 
     public void Dispose()

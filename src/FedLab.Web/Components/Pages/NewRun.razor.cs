@@ -24,7 +24,12 @@ public sealed partial class NewRun : IDisposable
     public static readonly TimeSpan PreviewDelay = TimeSpan.FromMilliseconds(250);
 
     private readonly CancellationTokenSource _cts = new();
-    private readonly HashSet<string> _experimentFrameworks = [.. FrameworkCatalog.Federated.Select(f => f.Kind)];
+    // The centralized reference is ticked too: without it nobody can tell whether the task is learnable at all.
+    private readonly HashSet<string> _experimentFrameworks = [.. CompareAllFrameworks];
+
+    /// <summary>What the compare-all preset runs: every federated framework and the centralized reference.</summary>
+    public static IEnumerable<string> CompareAllFrameworks =>
+        [.. FrameworkCatalog.Federated.Select(f => f.Kind), .. FrameworkCatalog.All.Where(f => !f.IsFederated).Select(f => f.Kind)];
     private SpecFormContext _form = default!;
     private LabelHistogramChart? _previewChart;
     private PartitionPreview? _preview;
@@ -225,18 +230,18 @@ public sealed partial class NewRun : IDisposable
 
     private async Task ApplyQuickDemoAsync()
     {
-        _form.Draft = SpecDraft.From(Presets.QuickDemo);
+        _form.Draft = KeepDataset(SpecDraft.From(Presets.QuickDemo), _form.Draft);
         Validate();
         await RefreshPreviewAsync();
     }
 
     private async Task ApplyCompareAsync()
     {
-        _form.Draft = SpecDraft.From(Presets.CompareBase);
+        _form.Draft = KeepDataset(SpecDraft.From(Presets.CompareBase), _form.Draft);
         _experimentFrameworks.Clear();
-        _experimentFrameworks.UnionWith(FrameworkCatalog.Federated.Select(f => f.Kind));
+        _experimentFrameworks.UnionWith(CompareAllFrameworks);
         Validate();
-        Snackbar.Add($"Compare preset: press \"Start experiment\" to run it once per framework ({string.Join(", ", FrameworkCatalog.Federated.Select(f => f.DisplayName))}).", Severity.Info);
+        Snackbar.Add($"Compare preset: press \"Start experiment\" to run it once per framework ({string.Join(", ", CompareAllFrameworks.Select(FrameworkCatalog.DisplayName))}).", Severity.Info);
         await RefreshPreviewAsync();
     }
 
@@ -328,8 +333,8 @@ public sealed partial class NewRun : IDisposable
             if (result.Dataset is { } dataset)
             {
                 _uploadedDatasets = ListUploads();
-                _form.Draft.SetString("dataset.name", dataset.Name);
-                (_uploadOk, _uploadMessage) = (true, $"{dataset.FileName}: {dataset.Rows:N0} rows, {dataset.ClassNames.Count} classes ({string.Join(", ", dataset.ClassNames.Take(8))}{(dataset.ClassNames.Count > 8 ? ", …" : "")}); {dataset.Train} train / {dataset.Test} test");
+                string limits = AdoptDataset(_form.Draft, dataset.Name);
+                (_uploadOk, _uploadMessage) = (true, $"{dataset.FileName}: {dataset.Rows:N0} rows, {dataset.ClassNames.Count} classes ({string.Join(", ", dataset.ClassNames.Take(8))}{(dataset.ClassNames.Count > 8 ? ", …" : "")}); {dataset.Train} train / {dataset.Test} test. {limits}");
                 await OnFieldChangedAsync("dataset.name");
             }
             else
@@ -341,6 +346,37 @@ public sealed partial class NewRun : IDisposable
         {
             _uploading = false;
         }
+    }
+
+    /// <summary>
+    /// Points the form at a newly chosen dataset file and resets the limits the previous choice (the demo's 1,200 train,
+    /// 300 test, 48 tokens) would otherwise silently impose on it; says what it reset.
+    /// </summary>
+    public static string AdoptDataset(SpecDraft draft, string name)
+    {
+        var before = $"train limit {draft.Get("dataset.trainLimit")?.ToString() ?? "all"}, test limit {draft.Get("dataset.testLimit")?.ToString() ?? "all"}, max tokens {draft.Get("dataset.maxTokens")?.ToString() ?? "default"}";
+        draft.SetString("dataset.name", name);
+        draft.Set("dataset.trainLimit", null);
+        draft.Set("dataset.testLimit", null);
+        draft.SetNumber("dataset.maxTokens", new DatasetSpec { Name = name }.MaxTokens);
+        return $"The form now uses all of it with {new DatasetSpec { Name = name }.MaxTokens} tokens per example (it had {before}); set limits below to use less.";
+    }
+
+    /// <summary>A preset keeps the dataset the user chose (with its own sizes when it is a file of theirs).</summary>
+    private static SpecDraft KeepDataset(SpecDraft preset, SpecDraft current)
+    {
+        if (current.GetString("dataset.name") is { } chosen && !string.IsNullOrWhiteSpace(chosen) && chosen != preset.GetString("dataset.name"))
+        {
+            if (DatasetCatalog.IsBundled(chosen))
+            {
+                preset.SetString("dataset.name", chosen);
+            }
+            else
+            {
+                AdoptDataset(preset, chosen);
+            }
+        }
+        return preset;
     }
 
     private List<FieldOption> ListUploads()

@@ -50,13 +50,36 @@ public sealed partial class RunDetail
     /// <summary>The rounds whose checkpoints this run keeps (last, best, every n-th): what a fork may start from.</summary>
     private IReadOnlyList<int> ForkableRounds => Data.RunCheckpointFiles.KeptRounds(Settings.Value.CheckpointDirectory, RunId);
 
-    /// <summary>The clients' own accuracy only where clients keep their own models (it is null for the others).</summary>
-    private IReadOnlyList<ChartSeries> AccuracySeries =>
-    [
-        new("accuracy", p => p.Accuracy, ChartPalette.Color(0)),
-        new("macro-F1", p => p.MacroF1, ChartPalette.Color(1), Dashed: true),
-        .. ClientsKeepModels ? [new ChartSeries("clients' own accuracy (mean)", p => p.ClientAccuracyMean, ChartPalette.Color(2), Dashed: true)] : Array.Empty<ChartSeries>(),
-    ];
+    private IReadOnlyList<ChartSeries>? _accuracySeries;
+
+    /// <summary>
+    /// Each series names its split and the model it comes from (honest labels); the clients' own accuracy only where
+    /// clients keep their own models; validation only with a validation split; the majority baseline as a reference
+    /// line once round 0 reported the test split's classes. Fixed per drawing (a redraw builds it again), so live
+    /// extensions always match the traces.
+    /// </summary>
+    private IReadOnlyList<ChartSeries> AccuracySeries => _accuracySeries ??= BuildAccuracySeries();
+
+    private IReadOnlyList<ChartSeries> BuildAccuracySeries()
+    {
+        var source = AccuracySource;
+        var baseline = Evaluation?.Baseline;
+        var spec = _view?.Detail.Spec;
+        bool validation = spec is not null && (spec.Dataset.ValidationSize is > 0 || (spec.Dataset.ValidationSize is null && spec.Dataset.ValidationFraction > 0))
+            && FrameworkRegistry.Find(spec.Framework) is not null;
+        return
+        [
+            new(AccuracyLabels.Series("accuracy", "test", source), p => p.Accuracy, ChartPalette.Color(0)),
+            new(AccuracyLabels.Series("macro-F1", "test", source), p => p.MacroF1, ChartPalette.Color(1), Dashed: true),
+            .. validation ? [new ChartSeries(AccuracyLabels.Series("accuracy", "validation", source), p => p.Metric(EvaluationExtras.ValidationAccuracy), ChartPalette.Color(3), Dashed: true)] : Array.Empty<ChartSeries>(),
+            .. ClientsKeepModels ? [new ChartSeries("accuracy (test; clients' own models, mean)", p => p.ClientAccuracyMean, ChartPalette.Color(2), Dashed: true)] : Array.Empty<ChartSeries>(),
+            .. baseline is not null ? [new ChartSeries($"majority baseline (test; always “{Evaluation!.ClassName(baseline.MajorityClass)}”)", _ => baseline.Accuracy, "#9e9e9e", Dashed: true)] : Array.Empty<ChartSeries>(),
+        ];
+    }
+
+    private string AccuracySource => _view is null ? AccuracyLabels.GlobalModel : AccuracyLabels.Source(_view.Summary.Framework, _view.Detail.Spec);
+
+    private EvaluationView? Evaluation => _view is null ? null : EvaluationView.From(_view.Timeline.Points, _view.Detail.ClassNames, _view.Summary.Framework, _view.Detail.Spec);
 
     private bool ClientsKeepModels => _view is { } v
         && (v.Timeline.Points.Any(p => p.ClientAccuracyMean is not null) || FrameworkRegistry.Find(v.Summary.Framework)?.ClientsKeepOwnModels == true);
@@ -87,9 +110,22 @@ public sealed partial class RunDetail
             {
                 return "";
             }
-            using var doc = JsonDocument.Parse(_view.Detail.SpecJson);
-            return JsonSerializer.Serialize(doc.RootElement, new JsonSerializerOptions { WriteIndented = true });
+            return FormatSpec(_view.Detail.SpecJson);
         }
+    }
+
+    private static readonly JsonSerializerOptions SpecDisplay = new()
+    {
+        WriteIndented = true,
+        // The page HTML-encodes the text itself; JSON's default escaping would show "·" as \u00B7.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>The stored spec, indented, with every character as itself.</summary>
+    public static string FormatSpec(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        return JsonSerializer.Serialize(doc.RootElement, SpecDisplay);
     }
 
     protected override async Task OnInitializedAsync()
@@ -121,6 +157,7 @@ public sealed partial class RunDetail
             return;
         }
         _view = RunView.From(snapshot);
+        _accuracySeries = null;
         _droppedSeen = _subscription?.Dropped ?? 0;
     }
 

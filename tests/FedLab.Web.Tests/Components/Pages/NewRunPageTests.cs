@@ -58,7 +58,7 @@ public sealed class NewRunPageTests
         await using var ctx = new DashboardTestContext();
         var cut = ctx.Render<NewRun>();
         cut.Find("[data-field='training.localSteps'] input").Change("2.5");
-        cut.WaitForAssertion(() => Assert.Contains("wrong type", cut.Find("[data-field='training.localSteps']").TextContent, StringComparison.Ordinal));
+        cut.WaitForAssertion(() => Assert.Contains("must be a whole number", cut.Find("[data-field='training.localSteps']").TextContent, StringComparison.Ordinal));
     }
 }
 
