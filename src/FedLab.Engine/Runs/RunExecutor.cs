@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using FedLab.Engine.Federation;
+using FedLab.Engine.Federation.Availability;
+using FedLab.Engine.Federation.Privacy;
 using FedLab.Engine.Frameworks;
 using static TorchSharp.torch;
 
@@ -54,7 +56,8 @@ public sealed class RunExecutor(EngineOptions options, TimeProvider? time = null
         var info = env.Describe();
         var rounds = new List<RoundMetrics>();
         var clientRounds = new List<ClientRoundMetrics>();
-        using var algorithm = FrameworkRegistry.Get(spec.Framework).Create(new FrameworkContext(env, options));
+        var context = new FrameworkContext(env, options);
+        using var algorithm = FrameworkRegistry.Get(spec.Framework).Create(context);
         int completed = 0;
         if (runOptions.ResumeFrom is string resumePath)
         {
@@ -92,8 +95,12 @@ public sealed class RunExecutor(EngineOptions options, TimeProvider? time = null
 
             for (int round = completed + 1; round <= spec.Training.Rounds; round++)
             {
+                if (PrivacyLedger.ExceedsBudget(spec, round))
+                {
+                    break; // this round would spend more than privacy.epsilonBudget; the round before says privacy.budgetReached
+                }
                 var roundClock = Stopwatch.StartNew();
-                var clients = ClientSampler.Sample(spec.Partition.Clients, spec.Training.ClientFraction, spec.Seed, round);
+                var clients = AvailabilityPlan.Select(spec, round);
                 var outcome = algorithm.RunRound(round, clients, new ClientReports(
                     m =>
                     {

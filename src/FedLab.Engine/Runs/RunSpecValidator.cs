@@ -107,6 +107,8 @@ public sealed class RunSpecValidator
         Check(t.Dropout >= 0 && t.Dropout < 1, "training.dropout", $"must be at least 0 and below 1, got {F(t.Dropout)}");
         Range(t.EvalBatchSize, 1, 4096, "training.evalBatchSize");
 
+        errors.AddRange(Federation.RealismRules.Validate(spec));
+
         Check(spec.Seed >= 0, "seed", $"must be 0 or more, got {spec.Seed}");
         Check(spec.Device is "auto" or "cpu" or "cuda", "device", $"must be auto, cpu or cuda, got '{FreeText.Shown(spec.Device)}'");
         if (spec.Device == "cuda")
