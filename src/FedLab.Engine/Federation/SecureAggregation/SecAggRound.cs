@@ -15,6 +15,7 @@ public sealed class SecAggRound
 
     private readonly Dictionary<int, Party> _parties = [];
     private readonly Dictionary<(int From, int To), byte[]> _ciphertexts = [];
+    private readonly Dictionary<int, Shamir.Share> _ownSelfShare = [];
 
     private sealed record Party(int Client, int X, byte[] CSecret, byte[] CPublic, byte[] SSecret, byte[] SPublic, byte[] SelfSeed);
 
@@ -46,6 +47,7 @@ public sealed class SecAggRound
                 Shamir.Serialize(bShares[x - 1]).CopyTo(plain, 8 + Shamir.ShareBytes);
                 _ciphertexts[(from, to)] = Encrypt(ChannelKey(party.CSecret, _parties[to].CPublic), plain, SeedMix.Derive(seed, round, from, to));
             }
+            _ownSelfShare[from] = bShares[party.X - 1]; // each participant keeps its own share of b
         }
     }
 
@@ -75,7 +77,12 @@ public sealed class SecAggRound
     public byte[] Reveal(int owner, bool secretKey, IEnumerable<int> holders)
     {
         var shares = new List<Shamir.Share>();
-        foreach (var holder in holders.Where(h => h != owner).Take(Threshold))
+        var list = holders.ToList();
+        if (!secretKey && list.Contains(owner))
+        {
+            shares.Add(_ownSelfShare[owner]); // a survivor reveals its own share of b too (never of its s_sk)
+        }
+        foreach (var holder in list.Where(h => h != owner).Take(Threshold - shares.Count))
         {
             var plain = Decrypt(ChannelKey(_parties[holder].CSecret, _parties[owner].CPublic), _ciphertexts[(owner, holder)]);
             shares.Add(Shamir.Deserialize(plain.AsSpan(8 + (secretKey ? 0 : Shamir.ShareBytes), Shamir.ShareBytes)));
