@@ -23,5 +23,7 @@ public sealed record ClientRoundRow
     /// <summary><see cref="ClientRoundStatus.Ok"/> or the failure kind.</summary>
     public string Status { get; init; } = ClientRoundStatus.Ok;
     public string? Reason { get; init; }
+    /// <summary>The named metrics beyond the fixed columns (FedLab.Engine.Runs.MetricNames), by name in ordinal order; NaN where NaN was reported.</summary>
+    public IReadOnlyDictionary<string, double> Extra { get; init; } = Queries.RowMapping.NoMetrics;
     public bool Failed => ClientRoundStatus.IsFailure(Status);
 }

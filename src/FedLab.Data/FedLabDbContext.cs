@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace FedLab.Data;
 
 /// <summary>
-/// The FedLab database: experiments, runs, rounds, client rounds, their traffic by payload kind and partitions (one
+/// The FedLab database: experiments, runs, rounds, client rounds, their traffic by payload kind, their named metrics and partitions (one
 /// IEntityTypeConfiguration per entity in Configurations/). After changing the model, add a migration
 /// from the repository root with:
 /// <code>dotnet tool restore &amp;&amp; dotnet ef migrations add &lt;Name&gt; --project src/FedLab.Data --startup-project src/FedLab.Data --output-dir Migrations</code>
@@ -20,6 +20,8 @@ public sealed class FedLabDbContext(DbContextOptions<FedLabDbContext> options) :
     public DbSet<PartitionEntity> Partitions => Set<PartitionEntity>();
     public DbSet<RoundTrafficEntity> RoundTraffic => Set<RoundTrafficEntity>();
     public DbSet<ClientRoundTrafficEntity> ClientRoundTraffic => Set<ClientRoundTrafficEntity>();
+    public DbSet<RoundMetricEntity> RoundMetrics => Set<RoundMetricEntity>();
+    public DbSet<ClientRoundMetricEntity> ClientRoundMetrics => Set<ClientRoundMetricEntity>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(FedLabDbContext).Assembly);

@@ -26,4 +26,6 @@ public sealed record RoundRow
     public double? ClientAccuracyMean { get; init; }
     public double? ClientAccuracyStd { get; init; }
     public required DateTimeOffset FinishedAt { get; init; }
+    /// <summary>The named metrics beyond the fixed columns (FedLab.Engine.Runs.MetricNames), by name in ordinal order; NaN where NaN was reported.</summary>
+    public IReadOnlyDictionary<string, double> Extra { get; init; } = Queries.RowMapping.NoMetrics;
 }

@@ -110,6 +110,8 @@ public sealed class RunRecorder : IRunEventSink
             db.SaveChanges();
         }
         db.ClientRoundTraffic.Where(c => c.RunKey == run.Key && c.Round >= e.FirstRound).ExecuteDelete();
+        db.ClientRoundMetrics.Where(c => c.RunKey == run.Key && c.Round >= e.FirstRound).ExecuteDelete();
+        db.RoundMetrics.Where(r => r.RunKey == run.Key && r.Round >= e.FirstRound).ExecuteDelete();
         db.ClientRounds.Where(c => c.RunKey == run.Key && c.Round >= e.FirstRound).ExecuteDelete();
         db.RoundTraffic.Where(r => r.RunKey == run.Key && r.Round >= e.FirstRound).ExecuteDelete();
         db.Rounds.Where(r => r.RunKey == run.Key && r.Round >= e.FirstRound).ExecuteDelete();

@@ -147,6 +147,8 @@ public sealed class RunStore(IDbContextFactory<FedLabDbContext> contexts, FedLab
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
             await db.ClientRoundTraffic.Where(c => c.RunKey == run.Key).ExecuteDeleteAsync(ct);
+            await db.ClientRoundMetrics.Where(c => c.RunKey == run.Key).ExecuteDeleteAsync(ct);
+            await db.RoundMetrics.Where(r => r.RunKey == run.Key).ExecuteDeleteAsync(ct);
             await db.ClientRounds.Where(c => c.RunKey == run.Key).ExecuteDeleteAsync(ct);
             await db.RoundTraffic.Where(r => r.RunKey == run.Key).ExecuteDeleteAsync(ct);
             await db.Rounds.Where(r => r.RunKey == run.Key).ExecuteDeleteAsync(ct);

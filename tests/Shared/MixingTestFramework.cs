@@ -77,7 +77,8 @@ public sealed class MixingTestFramework : FrameworkDescriptor
                     _aggregator.Add(outcome.ClientId, update, examples);
                 }
                 var metrics = new ClientRoundMetrics(round, outcome.ClientId, result.Examples, result.Steps, result.MeanLoss, outcome.Link.Down,
-                    outcome.Link.Up, outcome.Link.DownByKind, outcome.Link.UpByKind, result.Flops, outcome.Seconds);
+                    outcome.Link.Up, outcome.Link.DownByKind, outcome.Link.UpByKind, result.Flops, outcome.Seconds,
+                    Extra: new Dictionary<string, double> { ["mixing.examples"] = examples });
                 finished.Add(metrics);
                 reports.Finished(metrics);
             }, ct);
@@ -90,10 +91,15 @@ public sealed class MixingTestFramework : FrameworkDescriptor
                 }
             }
             _global.LoadInto(_env.Trainable);
-            return new RoundOutcome(finished, 0, failed);
+            // Named metrics of the round, as a privacy accountant or a simulated clock would report them.
+            return new RoundOutcome(finished, 0, failed, new Dictionary<string, double> { ["mixing.weight"] = mixing, ["mixing.clients"] = finished.Count });
         }
 
-        public EvalMetrics Evaluate(CancellationToken ct) => Evaluator.Evaluate(_env, _env.Test, ct);
+        public EvalMetrics Evaluate(CancellationToken ct)
+        {
+            var metrics = Evaluator.Evaluate(_env, _env.Test, ct);
+            return metrics with { Extra = new Dictionary<string, double> { ["test.errorRate"] = 1 - metrics.Accuracy } };
+        }
 
         public IEnumerable<KeyValuePair<string, Tensor>> CheckpointState() => CheckpointNames.Prefix("global.", _global.Tensors);
 

@@ -6,7 +6,9 @@ namespace FedLab.Data.Export;
 /// <summary>
 /// One CSV row per run and round (RFC 4180 quoting, invariant culture, NaN written as NaN). Traffic by payload kind
 /// is a pair of columns per kind present in any exported round (<c>up_parameters_bytes</c>,
-/// <c>down_activation_gradients_bytes</c>, ...), in display order, so a new kind is a new column.
+/// <c>down_activation_gradients_bytes</c>, ...), in display order, so a new kind is a new column. Named metrics
+/// (<see cref="RoundRow.Extra"/>) follow the fixed columns, one column per name present in any exported round, under
+/// the metric's own name ("validation.accuracy"; a dot never occurs in a fixed column), empty where a round lacks it.
 /// </summary>
 internal static class CsvExport
 {
@@ -27,7 +29,8 @@ internal static class CsvExport
     {
         await using var writer = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 65536, leaveOpen: true) { NewLine = "\n" };
         var kinds = PayloadBytes.DisplayOrder(runs.SelectMany(r => r.Rounds).SelectMany(r => r.Up.Kinds.Concat(r.Down.Kinds)));
-        string[] header = [.. Head, .. kinds.Select(k => $"up_{Snake(k.Name)}_bytes"), .. kinds.Select(k => $"down_{Snake(k.Name)}_bytes"), .. Tail];
+        var metrics = runs.SelectMany(r => r.Rounds).SelectMany(r => r.Extra.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
+        string[] header = [.. Head, .. kinds.Select(k => $"up_{Snake(k.Name)}_bytes"), .. kinds.Select(k => $"down_{Snake(k.Name)}_bytes"), .. Tail, .. metrics];
         await writer.WriteLineAsync(string.Join(',', header));
         var line = new List<string>(header.Length);
         foreach (var run in runs)
@@ -49,6 +52,7 @@ internal static class CsvExport
                     .. kinds.Select(k => L(r.Up[k])), .. kinds.Select(k => L(r.Down[k])),
                     D(r.ClientFlops), D(r.ClientSeconds), D(r.ServerSeconds), D(r.EvalSeconds), D(r.WallSeconds),
                     D(up / 1e6), D(down / 1e6), D(flops / 1e12), r.FinishedAt.ToString("O", CultureInfo.InvariantCulture),
+                    .. metrics.Select(m => r.Extra.TryGetValue(m, out double v) ? D(v) : ""),
                 ]);
                 await writer.WriteLineAsync(string.Join(',', line));
             }

@@ -68,6 +68,29 @@ namespace FedLab.Data.Migrations
                     b.ToTable("ClientRounds", (string)null);
                 });
 
+            modelBuilder.Entity("FedLab.Data.Entities.ClientRoundMetricEntity", b =>
+                {
+                    b.Property<long>("RunKey")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Round")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ClientId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("Value")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("RunKey", "Round", "ClientId", "Name");
+
+                    b.ToTable("ClientRoundMetrics", (string)null);
+                });
+
             modelBuilder.Entity("FedLab.Data.Entities.ClientRoundTrafficEntity", b =>
                 {
                     b.Property<long>("RunKey")
@@ -198,6 +221,26 @@ namespace FedLab.Data.Migrations
                     b.HasKey("RunKey", "Round");
 
                     b.ToTable("Rounds", (string)null);
+                });
+
+            modelBuilder.Entity("FedLab.Data.Entities.RoundMetricEntity", b =>
+                {
+                    b.Property<long>("RunKey")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Round")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("Value")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("RunKey", "Round", "Name");
+
+                    b.ToTable("RoundMetrics", (string)null);
                 });
 
             modelBuilder.Entity("FedLab.Data.Entities.RoundTrafficEntity", b =>
@@ -409,6 +452,15 @@ namespace FedLab.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("FedLab.Data.Entities.ClientRoundMetricEntity", b =>
+                {
+                    b.HasOne("FedLab.Data.Entities.RunEntity", null)
+                        .WithMany()
+                        .HasForeignKey("RunKey")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("FedLab.Data.Entities.ClientRoundTrafficEntity", b =>
                 {
                     b.HasOne("FedLab.Data.Entities.RunEntity", null)
@@ -428,6 +480,15 @@ namespace FedLab.Data.Migrations
                 });
 
             modelBuilder.Entity("FedLab.Data.Entities.RoundEntity", b =>
+                {
+                    b.HasOne("FedLab.Data.Entities.RunEntity", null)
+                        .WithMany()
+                        .HasForeignKey("RunKey")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("FedLab.Data.Entities.RoundMetricEntity", b =>
                 {
                     b.HasOne("FedLab.Data.Entities.RunEntity", null)
                         .WithMany()

@@ -63,8 +63,9 @@ public static class RowMapping
     public static IReadOnlyList<string> ClassNames(string? json) =>
         json is null ? [] : JsonSerializer.Deserialize<string[]>(json) ?? [];
 
-    public static RoundRow Round(RoundEntity r, PayloadBytes up, PayloadBytes down) => new()
+    public static RoundRow Round(RoundEntity r, PayloadBytes up, PayloadBytes down, IReadOnlyDictionary<string, double>? extra = null) => new()
     {
+        Extra = extra ?? NoMetrics,
         Round = r.Round,
         Accuracy = r.Accuracy ?? double.NaN,
         MacroF1 = r.MacroF1 ?? double.NaN,
@@ -86,8 +87,9 @@ public static class RowMapping
         FinishedAt = Utc(r.FinishedAt),
     };
 
-    public static ClientRoundRow ClientRound(ClientRoundEntity c, PayloadBytes up, PayloadBytes down) => new()
+    public static ClientRoundRow ClientRound(ClientRoundEntity c, PayloadBytes up, PayloadBytes down, IReadOnlyDictionary<string, double>? extra = null) => new()
     {
+        Extra = extra ?? NoMetrics,
         Round = c.Round,
         ClientId = c.ClientId,
         Examples = c.Examples,
@@ -103,6 +105,19 @@ public static class RowMapping
         Status = c.Status,
         Reason = c.Reason,
     };
+
+    public static readonly IReadOnlyDictionary<string, double> NoMetrics = new SortedDictionary<string, double>(StringComparer.Ordinal);
+
+    /// <summary>Named-metric rows to a map by name, in name order; NULL (SQLite's NaN) back to NaN.</summary>
+    public static IReadOnlyDictionary<string, double> Metrics(IEnumerable<(string Name, double? Value)> rows)
+    {
+        var metrics = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        foreach (var (name, value) in rows)
+        {
+            metrics[name] = value ?? double.NaN;
+        }
+        return metrics.Count == 0 ? NoMetrics : metrics;
+    }
 
     /// <summary>Traffic rows (kind name, up, down) to the two directions' bytes.</summary>
     public static (PayloadBytes Up, PayloadBytes Down) Traffic(IEnumerable<(string Kind, long Up, long Down)> rows)

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 namespace FedLab.Data.Queries;
 
 /// <summary>
-/// The run page's and the hub's reads, in a few small queries: the rounds (one row each, with their traffic), the
+/// The run page's and the hub's reads, in a few small queries: the rounds (one row each, with their traffic and named metrics), the
 /// partition, and the client rows aggregated IN SQLite (per-client totals; the heatmap's bucket averages), so a run
 /// of 1,000 rounds x 100 clients sends the page 200 x 100 numbers, not 100,000 rows through EF.
 /// </summary>
@@ -74,10 +74,13 @@ public sealed class RunPageQueries(IDbContextFactory<FedLabDbContext> contexts, 
         var traffic = (await db.ClientRoundTraffic.AsNoTracking().Where(t => t.RunKey == key && t.Round == round)
                 .Select(t => new { t.ClientId, t.Kind, t.BytesUp, t.BytesDown }).ToListAsync(ct))
             .ToLookup(t => t.ClientId, t => (t.Kind, t.BytesUp, t.BytesDown));
+        var metrics = (await db.ClientRoundMetrics.AsNoTracking().Where(m => m.RunKey == key && m.Round == round)
+                .Select(m => new { m.ClientId, m.Name, m.Value }).ToListAsync(ct))
+            .ToLookup(m => m.ClientId, m => (m.Name, m.Value));
         return [.. rows.Select(c =>
         {
             var (up, down) = RowMapping.Traffic(traffic[c.ClientId]);
-            return RowMapping.ClientRound(c, up, down);
+            return RowMapping.ClientRound(c, up, down, RowMapping.Metrics(metrics[c.ClientId]));
         })];
     }
 
@@ -109,10 +112,13 @@ public sealed class RunPageQueries(IDbContextFactory<FedLabDbContext> contexts, 
         var traffic = (await db.RoundTraffic.AsNoTracking().Where(t => t.RunKey == key)
                 .Select(t => new { t.Round, t.Kind, t.BytesUp, t.BytesDown }).ToListAsync(ct))
             .ToLookup(t => t.Round, t => (t.Kind, t.BytesUp, t.BytesDown));
+        var metrics = (await db.RoundMetrics.AsNoTracking().Where(m => m.RunKey == key)
+                .Select(m => new { m.Round, m.Name, m.Value }).ToListAsync(ct))
+            .ToLookup(m => m.Round, m => (m.Name, m.Value));
         return [.. rows.Select(r =>
         {
             var (up, down) = RowMapping.Traffic(traffic[r.Round]);
-            return RowMapping.Round(r, up, down);
+            return RowMapping.Round(r, up, down, RowMapping.Metrics(metrics[r.Round]));
         })];
     }
 

@@ -5,7 +5,7 @@ using SQLitePCL;
 namespace FedLab.Data.Recording;
 
 /// <summary>
-/// The write path for rounds: one round row and its traffic rows (one per payload kind), its client-round rows
+/// The write path for rounds: one round row, its traffic rows (one per payload kind) and named-metric rows, its client-round rows
 /// and their traffic rows through prepared statements rebound per row (failed clients are client-round rows too,
 /// with their failure kind as status), and the run's progress, all inside the caller's transaction. EF Core's change tracker costs tens of
 /// microseconds per row; a prepared SQLite statement costs a few. The recorder and the persistence benchmark
@@ -30,15 +30,23 @@ internal static class RoundWriter
     private static readonly string[] RoundTrafficColumns = ["RunKey", "Round", "Kind", "BytesUp", "BytesDown"];
     private static readonly string[] ClientTrafficColumns = ["RunKey", "Round", "ClientId", "Kind", "BytesUp", "BytesDown"];
 
+    private static readonly string[] RoundMetricColumns = ["RunKey", "Round", "Name", "Value"];
+    private static readonly string[] ClientMetricColumns = ["RunKey", "Round", "ClientId", "Name", "Value"];
+
     private static readonly string InsertRoundSql = InsertSql("Rounds", RoundColumns);
     private static readonly string InsertClientSql = InsertSql("ClientRounds", ClientColumns);
     private static readonly string InsertRoundTrafficSql = InsertSql("RoundTraffic", RoundTrafficColumns);
     private static readonly string InsertClientTrafficSql = InsertSql("ClientRoundTraffic", ClientTrafficColumns);
+    private static readonly string InsertRoundMetricSql = InsertSql("RoundMetrics", RoundMetricColumns);
+    private static readonly string InsertClientMetricSql = InsertSql("ClientRoundMetrics", ClientMetricColumns);
 
-    // A round recorded again replaces its traffic entirely: a kind the earlier attempt had and this one lacks must go.
+    // A round recorded again replaces its traffic and named metrics entirely: a kind or a metric the earlier attempt
+    // had and this one lacks must go.
     private const string DeleteTrafficSql = """
         DELETE FROM RoundTraffic WHERE RunKey = $key AND Round = $round;
         DELETE FROM ClientRoundTraffic WHERE RunKey = $key AND Round = $round;
+        DELETE FROM RoundMetrics WHERE RunKey = $key AND Round = $round;
+        DELETE FROM ClientRoundMetrics WHERE RunKey = $key AND Round = $round;
         """;
 
     // Totals, best and final come from the stored rounds themselves, so they stay exact whatever was
@@ -104,6 +112,16 @@ internal static class RoundWriter
                 traffic.ExecuteNonQuery();
             }
         }
+        if (round.Extra is { Count: > 0 } extra)
+        {
+            using var metric = Prepare(connection, transaction, InsertRoundMetricSql, RoundMetricColumns.Length);
+            foreach (var (name, value) in extra)
+            {
+                var p = metric.Parameters;
+                (p[0].Value, p[1].Value, p[2].Value, p[3].Value) = (runKey, round.Round, name, Real(value));
+                metric.ExecuteNonQuery();
+            }
+        }
         WriteClientRounds(connection, transaction, runKey, clients, failures ?? []);
         if (checkpointPath is not null)
         {
@@ -140,8 +158,10 @@ internal static class RoundWriter
         }
         Check(db, raw.sqlite3_prepare_v2(db, InsertClientSql, out sqlite3_stmt statement));
         Check(db, raw.sqlite3_prepare_v2(db, InsertClientTrafficSql, out sqlite3_stmt traffic));
+        Check(db, raw.sqlite3_prepare_v2(db, InsertClientMetricSql, out sqlite3_stmt metric));
         using (statement)
         using (traffic)
+        using (metric)
         {
             foreach (var c in clients)
             {
@@ -161,6 +181,15 @@ internal static class RoundWriter
                 Bind(db, statement, i, (string?)null);
                 Step(db, statement);
                 WriteClientTraffic(db, traffic, runKey, c.Round, c.ClientId, c.BytesUpByKind, c.BytesDownByKind);
+                foreach (var (name, value) in c.Extra ?? EmptyMetrics)
+                {
+                    Bind(db, metric, 1, runKey);
+                    Bind(db, metric, 2, c.Round);
+                    Bind(db, metric, 3, c.ClientId);
+                    Bind(db, metric, 4, name);
+                    Bind(db, metric, 5, value);
+                    Step(db, metric);
+                }
             }
             foreach (var f in failures)
             {
@@ -183,6 +212,8 @@ internal static class RoundWriter
             }
         }
     }
+
+    private static readonly IReadOnlyDictionary<string, double> EmptyMetrics = new Dictionary<string, double>();
 
     private static void WriteClientTraffic(sqlite3 db, sqlite3_stmt traffic, long runKey, int round, int clientId,
         IReadOnlyDictionary<PayloadKind, long> upByKind, IReadOnlyDictionary<PayloadKind, long> downByKind)

@@ -31,8 +31,12 @@ public interface IFederatedAlgorithm : IDisposable
     void RestoreState(SafeTensorsFile state);
 }
 
-/// <summary>What a round produced: the clients that finished and those that failed (both already reported), and server time.</summary>
-public sealed record RoundOutcome(IReadOnlyList<ClientRoundMetrics> Clients, double ServerSeconds, IReadOnlyList<ClientFailure>? Failures = null)
+/// <summary>
+/// What a round produced: the clients that finished and those that failed (both already reported), server time, and
+/// any further named metrics of the round (<see cref="MetricNames"/>; merged into <see cref="RoundMetrics.Extra"/>).
+/// </summary>
+public sealed record RoundOutcome(IReadOnlyList<ClientRoundMetrics> Clients, double ServerSeconds, IReadOnlyList<ClientFailure>? Failures = null,
+    IReadOnlyDictionary<string, double>? Extra = null)
 {
     public IReadOnlyList<ClientFailure> FailedClients => Failures ?? [];
 }

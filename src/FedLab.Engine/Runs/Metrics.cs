@@ -1,7 +1,10 @@
 namespace FedLab.Engine.Runs;
 
-/// <summary>Accuracy, macro-F1 and mean cross-entropy of a model on the test split.</summary>
-public sealed record EvalMetrics(double Accuracy, double MacroF1, double Loss, int Examples);
+/// <summary>
+/// Accuracy, macro-F1 and mean cross-entropy of a model on the test split, plus any further named metrics the
+/// evaluation measured (<see cref="MetricNames"/>: "test.balancedAccuracy", "validation.accuracy", ...).
+/// </summary>
+public sealed record EvalMetrics(double Accuracy, double MacroF1, double Loss, int Examples, IReadOnlyDictionary<string, double>? Extra = null);
 
 /// <summary>One client's work in one round.</summary>
 public sealed record ClientRoundMetrics(
@@ -16,13 +19,16 @@ public sealed record ClientRoundMetrics(
     IReadOnlyDictionary<PayloadKind, long> BytesUpByKind,
     double Flops,
     double Seconds,
-    double? Accuracy = null);
+    double? Accuracy = null,
+    IReadOnlyDictionary<string, double>? Extra = null);
 
 /// <summary>
 /// One round, after aggregation and evaluation of the global model. Round 0 is the evaluation before
 /// training (no clients, no bytes). Byte and FLOP totals are sums over the round's clients.
 /// ClientAccuracyMean/Std: mean and standard deviation of the clients' own models' test accuracy, for
 /// frameworks whose clients keep their own models (KD); null otherwise.
+/// Extra: the open set of further named metrics of the round (<see cref="MetricNames"/>), from the evaluation and
+/// from the round itself (a privacy accountant's ε, a simulated clock); stored as rows, so a new one needs no schema.
 /// </summary>
 public sealed record RoundMetrics(
     int Round,
@@ -39,7 +45,8 @@ public sealed record RoundMetrics(
     double WallSeconds,
     double? TrainLoss,
     double? ClientAccuracyMean = null,
-    double? ClientAccuracyStd = null);
+    double? ClientAccuracyStd = null,
+    IReadOnlyDictionary<string, double>? Extra = null);
 
 /// <summary>Facts about a run fixed at start: where it runs and what it trains.</summary>
 public sealed record RunInfo(

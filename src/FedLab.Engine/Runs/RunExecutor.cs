@@ -83,7 +83,7 @@ public sealed class RunExecutor(EngineOptions options, TimeProvider? time = null
                 var none = new Dictionary<PayloadKind, long>();
                 var clientAccuracy = (algorithm as IClientModelEvaluation)?.ClientAccuracy;
                 var zero = new RoundMetrics(0, initial, 0, 0, 0, none, none, 0, 0, 0, evalClock.Elapsed.TotalSeconds, evalClock.Elapsed.TotalSeconds, null,
-                    clientAccuracy?.Mean, clientAccuracy?.Std);
+                    clientAccuracy?.Mean, clientAccuracy?.Std, MetricNames.Merge(initial.Extra, null));
                 rounds.Add(zero);
                 var zeroDiverged = RunDivergedException.Check(zero);
                 sink.Publish(new RoundFinished(runId, _time.GetUtcNow(), zero, spec.Training.Rounds, zeroDiverged is null ? Checkpoint(0) : null));
@@ -173,6 +173,7 @@ public sealed class RunExecutor(EngineOptions options, TimeProvider? time = null
             wallSeconds,
             c.Count == 0 ? null : c.Sum(m => m.TrainLoss * m.Examples) / Math.Max(1, c.Sum(m => m.Examples)),
             clientAccuracy?.Mean,
-            clientAccuracy?.Std);
+            clientAccuracy?.Std,
+            MetricNames.Merge(global.Extra, outcome.Extra));
     }
 }

@@ -15,4 +15,5 @@ public sealed record ClientRoundMessage(
     IReadOnlyDictionary<string, long> BytesDownByKind,
     double Flops,
     double Seconds,
-    double? Accuracy);
+    double? Accuracy,
+    IReadOnlyDictionary<string, double> Extra);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FedLab.Data;
+using FedLab.Data.Queries;
 using FedLab.Engine.Runs;
 using FedLab.Web.Live;
 
@@ -16,19 +17,20 @@ public static class HubMessageMapper
         var m = e.Metrics;
         return new RoundMessage(e.RunId, m.Round, e.TotalRounds, e.Timestamp, m.Global.Accuracy, m.Global.MacroF1, m.Global.Loss,
             m.TrainLoss, m.ClientAccuracyMean, m.ClientAccuracyStd, m.Clients, m.BytesUp, m.BytesDown,
-            Kinds(m.BytesUpByKind), Kinds(m.BytesDownByKind), m.ClientFlops, m.ClientSeconds, m.ServerSeconds, m.EvalSeconds, m.WallSeconds);
+            Kinds(m.BytesUpByKind), Kinds(m.BytesDownByKind), m.ClientFlops, m.ClientSeconds, m.ServerSeconds, m.EvalSeconds, m.WallSeconds,
+            Metrics(m.Extra));
     }
 
     public static RoundMessage Round(Guid runId, int totalRounds, RoundRow r) =>
         new(runId, r.Round, totalRounds, r.FinishedAt, r.Accuracy, r.MacroF1, r.Loss, r.TrainLoss, r.ClientAccuracyMean, r.ClientAccuracyStd,
             r.Clients, r.BytesUp, r.BytesDown, Kinds(r.Up.ToDictionary()), Kinds(r.Down.ToDictionary()),
-            r.ClientFlops, r.ClientSeconds, r.ServerSeconds, r.EvalSeconds, r.WallSeconds);
+            r.ClientFlops, r.ClientSeconds, r.ServerSeconds, r.EvalSeconds, r.WallSeconds, r.Extra);
 
     public static ClientRoundMessage ClientRound(ClientRoundFinished e)
     {
         var m = e.Metrics;
         return new ClientRoundMessage(e.RunId, m.Round, m.ClientId, e.Timestamp, m.Examples, m.Steps, m.TrainLoss, m.BytesUp, m.BytesDown,
-            Kinds(m.BytesUpByKind), Kinds(m.BytesDownByKind), m.Flops, m.Seconds, m.Accuracy);
+            Kinds(m.BytesUpByKind), Kinds(m.BytesDownByKind), m.Flops, m.Seconds, m.Accuracy, Metrics(m.Extra));
     }
 
     public static ClientRoundFailedMessage ClientRoundFailed(ClientRoundFailed e)
@@ -53,6 +55,8 @@ public static class HubMessageMapper
     public static string StatusName(RunStatus status) => RunStatusNames.Name(status);
 
     public static string KindName(PayloadKind kind) => kind.Name;
+
+    private static IReadOnlyDictionary<string, double> Metrics(IReadOnlyDictionary<string, double>? extra) => extra ?? RowMapping.NoMetrics;
 
     private static Dictionary<string, long> Kinds(IReadOnlyDictionary<PayloadKind, long> byKind) =>
         byKind.Where(kv => kv.Value != 0).ToDictionary(kv => KindName(kv.Key), kv => kv.Value);

@@ -5,6 +5,8 @@ namespace FedLab.Web.Hubs;
 /// Bytes are the lengths of the payloads the engine serialised, summed over the round's clients;
 /// the by-kind maps are keyed by payload kind name (parameters, logits, activations, activationGradients, labels,
 /// or any other kind a framework sends) and list only kinds that carried bytes. <see cref="Timestamp"/> is when the engine finished the round.
+/// <see cref="Extra"/>: the round's further named metrics ("validation.accuracy", "privacy.epsilon", ...; see
+/// FedLab.Engine.Runs.MetricNames), empty when there are none.
 /// </summary>
 public sealed record RoundMessage(
     Guid RunId,
@@ -26,4 +28,5 @@ public sealed record RoundMessage(
     double ClientSeconds,
     double ServerSeconds,
     double EvalSeconds,
-    double WallSeconds);
+    double WallSeconds,
+    IReadOnlyDictionary<string, double> Extra);

@@ -42,6 +42,44 @@ public sealed class ExtraFrameworkContractTests : FrameworkContractTests, IDispo
     }
 
     [Fact]
+    public void NamedMetrics_OfTheEvaluationAndTheRound_ReachTheRoundMetrics()
+    {
+        var result = new RunExecutor(TinySpecs.Engine).Execute(Guid.NewGuid(), Spec(clients: 3, rounds: 2), new RecordingSink(), CancellationToken.None);
+        Assert.Equal(RunStatus.Finished, result.Status);
+        var zero = result.Rounds[0];
+        Assert.Equal(["test.errorRate"], zero.Extra!.Keys);
+        Assert.Equal(1 - zero.Global.Accuracy, zero.Extra["test.errorRate"]);
+        foreach (var round in result.Rounds.Skip(1))
+        {
+            Assert.Equal(["mixing.clients", "mixing.weight", "test.errorRate"], round.Extra!.Keys);
+            Assert.Equal(round.Clients, round.Extra["mixing.clients"]);
+            Assert.Equal(0.5, round.Extra["mixing.weight"]);
+        }
+        Assert.All(result.ClientRounds, c => Assert.True(c.Extra!["mixing.examples"] > 0));
+    }
+
+    [Theory]
+    [InlineData("accuracy")]
+    [InlineData("test.")]
+    [InlineData(".accuracy")]
+    [InlineData("test accuracy")]
+    [InlineData("")]
+    public void MetricNames_WithoutAScopeOrWithOtherCharacters_AreRefused(string name)
+    {
+        Assert.False(MetricNames.IsValid(name));
+        Assert.Throws<ArgumentException>(() => MetricNames.Merge(new Dictionary<string, double> { [name] = 1 }, null));
+    }
+
+    [Fact]
+    public void AMetricReportedTwiceInOneRound_IsABug_AndThrows()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => MetricNames.Merge(
+            new Dictionary<string, double> { ["privacy.epsilon"] = 1 }, new Dictionary<string, double> { ["privacy.epsilon"] = 2 }));
+        Assert.Contains("privacy.epsilon", ex.Message, StringComparison.Ordinal);
+        Assert.Null(MetricNames.Merge(null, new Dictionary<string, double>()));
+    }
+
+    [Fact]
     public void AnUnknownFramework_IsRefusedByName()
     {
         var errors = new RunSpecValidator().Validate(TinySpecs.FedLlm() with { Framework = "fedsgd" });

@@ -40,6 +40,31 @@ public sealed class HubMessageMapperTests
     }
 
     [Fact]
+    public void NamedMetrics_TravelAsAMapByName_LiveAndFromTheStore()
+    {
+        var id = Guid.NewGuid();
+        var none = new Dictionary<PayloadKind, long>();
+        var metrics = new Dictionary<string, double> { ["privacy.epsilon"] = 1.25, ["validation.accuracy"] = 0.5 };
+        var round = new RoundMetrics(1, new EvalMetrics(0.8, 0.7, 0.3, 40), 1, 0, 0, none, none, 0, 0, 0, 0, 0, 0.5, Extra: metrics);
+        var client = new ClientRoundMetrics(1, 0, 40, 2, 0.5, 0, 0, none, none, 1e9, 0.25, Extra: new Dictionary<string, double> { ["clock.simulatedSeconds"] = 7 });
+
+        var live = HubMessageMapper.Round(new RoundFinished(id, At, round, 3, null));
+        Assert.Equal(metrics, live.Extra);
+        Assert.Equal(7, HubMessageMapper.ClientRound(new ClientRoundFinished(id, At, client)).Extra["clock.simulatedSeconds"]);
+        Assert.Empty(HubMessageMapper.Round(new RoundFinished(id, At, round with { Extra = null }, 3, null)).Extra);
+
+        var stored = new RoundRow
+        {
+            Round = 1, Accuracy = 0.8, MacroF1 = 0.7, Loss = 0.3, EvalExamples = 40, Clients = 1, BytesUp = 0, BytesDown = 0,
+            Up = PayloadBytes.Zero, Down = PayloadBytes.Zero, ClientFlops = 0, ClientSeconds = 0, ServerSeconds = 0,
+            EvalSeconds = 0, WallSeconds = 0, FinishedAt = At, Extra = metrics,
+        };
+        Assert.Equal(metrics, HubMessageMapper.Round(id, 3, stored).Extra);
+        using var json = JsonDocument.Parse(JsonSerializer.Serialize(live, new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+        Assert.Equal(1.25, json.RootElement.GetProperty("extra").GetProperty("privacy.epsilon").GetDouble());
+    }
+
+    [Fact]
     public void ClientRoundFailed_MapsToItsMessage()
     {
         var id = Guid.NewGuid();
