@@ -62,7 +62,7 @@ public sealed record RunInfo(
     IReadOnlyList<int[]> ClientLabelHistograms,
     string EngineVersion);
 
-/// <summary>A finished run: its info, every round, and every client round.</summary>
+/// <summary>A finished run: its info, every round, every client round, and the client rounds that failed (dropped, late, error; null when none).</summary>
 public sealed record RunResult(
     Guid RunId,
     RunSpec Spec,
@@ -71,7 +71,8 @@ public sealed record RunResult(
     IReadOnlyList<RoundMetrics> Rounds,
     IReadOnlyList<ClientRoundMetrics> ClientRounds,
     string? Error,
-    double WallSeconds)
+    double WallSeconds,
+    IReadOnlyList<ClientFailure>? FailedClientRounds = null)
 {
     public double BestAccuracy => Rounds.Count == 0 ? 0 : Rounds.Max(r => r.Global.Accuracy);
     public double FinalAccuracy => Rounds.Count == 0 ? 0 : Rounds[^1].Global.Accuracy;

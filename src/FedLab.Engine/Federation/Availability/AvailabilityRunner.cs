@@ -12,8 +12,8 @@ namespace FedLab.Engine.Federation.Availability;
 /// </summary>
 public sealed class AvailabilityRunner(IClientRunner inner, RunSpec spec, AvailabilityPlan plan, RoundExtras extras) : IClientRunner
 {
-    public const string ClientSeconds = "time.simulatedSeconds";
-    public const string RoundSeconds = "time.roundSeconds";
+    public const string ClientSeconds = "clock.simulatedSeconds";
+    public const string RoundSeconds = "clock.roundSeconds";
     public const string DroppedCount = "availability.dropped";
     public const string LateCount = "availability.late";
 
