@@ -31,18 +31,18 @@ public sealed class RunTimeline
 
     /// <summary>Adds a stored round (a run followed by polling); null when already held.</summary>
     public RoundPoint? Add(RoundRow r) =>
-        Add(r.Round, r.Accuracy, r.MacroF1, r.Loss, r.TrainLoss, r.ClientAccuracyMean, r.Up, r.Down, r.ClientFlops, r.ClientSeconds, r.WallSeconds, r.FinishedAt);
+        Add(r.Round, r.Accuracy, r.MacroF1, r.Loss, r.TrainLoss, r.ClientAccuracyMean, r.Up, r.Down, r.ClientFlops, r.ClientSeconds, r.WallSeconds, r.FinishedAt, r.Extra);
 
     /// <summary>Adds a live round; null when the timeline already holds it (it came with the snapshot).</summary>
     public RoundPoint? Add(RoundFinished e)
     {
         var m = e.Metrics;
         return Add(m.Round, m.Global.Accuracy, m.Global.MacroF1, m.Global.Loss, m.TrainLoss, m.ClientAccuracyMean,
-            PayloadBytes.From(m.BytesUpByKind), PayloadBytes.From(m.BytesDownByKind), m.ClientFlops, m.ClientSeconds, m.WallSeconds, e.Timestamp);
+            PayloadBytes.From(m.BytesUpByKind), PayloadBytes.From(m.BytesDownByKind), m.ClientFlops, m.ClientSeconds, m.WallSeconds, e.Timestamp, m.Extra);
     }
 
     private RoundPoint? Add(int round, double accuracy, double f1, double loss, double? trainLoss, double? clientAccuracy,
-        PayloadBytes up, PayloadBytes down, double flops, double clientSeconds, double wallSeconds, DateTimeOffset at)
+        PayloadBytes up, PayloadBytes down, double flops, double clientSeconds, double wallSeconds, DateTimeOffset at, IReadOnlyDictionary<string, double>? extra)
     {
         if (round <= LastRound)
         {
@@ -58,7 +58,7 @@ public sealed class RunTimeline
         }
         _tflops += flops / 1e12;
         var point = new RoundPoint(round, accuracy, f1, loss, trainLoss, clientAccuracy, up, down, flops / 1e12, clientSeconds, wallSeconds, at,
-            new Dictionary<PayloadKind, double>(_up), new Dictionary<PayloadKind, double>(_down), _tflops);
+            new Dictionary<PayloadKind, double>(_up), new Dictionary<PayloadKind, double>(_down), _tflops, extra);
         _points.Add(point);
         return point;
     }
