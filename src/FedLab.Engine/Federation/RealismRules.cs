@@ -95,10 +95,15 @@ public static class RealismRules
                     Check(countNoise > 0 && countNoise <= 1e6, "privacy.countNoise", $"must be greater than 0, got {F(countNoise)}");
                 }
             }
+            if (p.TargetEpsilon is double target)
+            {
+                Check(target > 0 && target <= 1000, "privacy.targetEpsilon", $"must be greater than 0 and at most 1000, got {F(target)}");
+                Check(!p.AdaptiveClipping, "privacy.targetEpsilon", "works with fixed clipping only; with adaptive clipping set privacy.noiseMultiplier");
+            }
             if (p.EpsilonBudget is double budget)
             {
                 Check(budget > 0 && double.IsFinite(budget), "privacy.epsilonBudget", $"must be greater than 0, got {F(budget)}");
-                Check(p.NoiseMultiplier > 0, "privacy.epsilonBudget", "needs privacy.noiseMultiplier above 0 (without noise ε is unbounded)");
+                Check(p.NoiseMultiplier > 0 || p.TargetEpsilon is not null, "privacy.epsilonBudget", "needs privacy.noiseMultiplier above 0 (without noise ε is unbounded)");
             }
         }
         if (spec.SecureAggregation is { } s)

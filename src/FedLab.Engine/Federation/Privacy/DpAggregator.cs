@@ -16,6 +16,7 @@ public sealed class DpAggregator(IUpdateAggregator inner, RunSpec spec, RoundExt
 {
     private readonly PrivacySpec _p = spec.Privacy!;
     private readonly int _n = PrivacyLedger.ClientsPerRound(spec);
+    private readonly double _z = PrivacyLedger.NoiseMultiplier(spec);
     private double _clip = spec.Privacy!.ClipNorm;
     private TrainableState? _global;
     private Tensor? _globalVector;
@@ -49,9 +50,9 @@ public sealed class DpAggregator(IUpdateAggregator inner, RunSpec spec, RoundExt
             _unclipped++;
         }
         var clipped = norm > _clip ? delta * (_clip / norm) : delta;
-        if (_p.Mode == DpMode.Local && _p.NoiseMultiplier > 0)
+        if (_p.Mode == DpMode.Local && _z > 0)
         {
-            clipped = clipped + Noise(clipped, _p.NoiseMultiplier * _clip, SeedMix.Derive(spec.Seed, _round, clientId, 0xD9));
+            clipped = clipped + Noise(clipped, _z * _clip, SeedMix.Derive(spec.Seed, _round, clientId, 0xD9));
         }
         using var state = StateVector.Unflatten(_globalVector! + clipped, _global!);
         _added++;
@@ -71,9 +72,9 @@ public sealed class DpAggregator(IUpdateAggregator inner, RunSpec spec, RoundExt
             {
                 // Fixed denominator: Σ clipped / n, whatever number of clients arrived (dropouts shrink the sum, not the bound).
                 var sum = (StateVector.Flatten(mean) - _globalVector!) * ((double)_added / _n);
-                if (_p.Mode == DpMode.Central && _p.NoiseMultiplier > 0)
+                if (_p.Mode == DpMode.Central && _z > 0)
                 {
-                    sum = sum + Noise(sum, _p.NoiseMultiplier * clipUsed / _n, SeedMix.Derive(spec.Seed, _round, 0xD9));
+                    sum = sum + Noise(sum, _z * clipUsed / _n, SeedMix.Derive(spec.Seed, _round, 0xD9));
                 }
                 result = StateVector.Unflatten(_globalVector! + sum, _global!);
             }
@@ -85,6 +86,7 @@ public sealed class DpAggregator(IUpdateAggregator inner, RunSpec spec, RoundExt
             _clip *= Math.Exp(-_p.ClipLearningRate * (noisedFraction - _p.TargetQuantile));
         }
         extras.Set(PrivacyLedger.ClipNorm, clipUsed);
+        extras.Set(PrivacyLedger.Noise, _z);
         extras.Set(PrivacyLedger.Unclipped, _added == 0 ? 1 : (double)_unclipped / _added);
         double eps = PrivacyLedger.EpsilonAfter(spec, _round);
         if (!double.IsPositiveInfinity(eps))

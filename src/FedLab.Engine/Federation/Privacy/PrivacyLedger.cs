@@ -14,6 +14,7 @@ public static class PrivacyLedger
     public const string Epsilon = "privacy.epsilon";
     public const string Budget = "privacy.epsilonBudget";
     public const string ClipNorm = "privacy.clipNorm";
+    public const string Noise = "privacy.noiseMultiplier";
     public const string Unclipped = "privacy.unclippedFraction";
     public const string BudgetReached = "privacy.budgetReached";
 
@@ -21,20 +22,51 @@ public static class PrivacyLedger
 
     public static double SamplingRate(RunSpec spec) => (double)ClientsPerRound(spec) / spec.Partition.Clients;
 
+    /// <summary>z of the update's noise: privacy.noiseMultiplier, or the one calibrated to privacy.targetEpsilon.</summary>
+    public static double NoiseMultiplier(RunSpec spec)
+    {
+        var p = spec.Privacy!;
+        if (p.TargetEpsilon is not double target)
+        {
+            return p.NoiseMultiplier;
+        }
+        double q = p.Mode == DpMode.Local ? 1 : SamplingRate(spec);
+        int rounds = spec.Training.Rounds;
+        double low = 1e-3, high = 1.0;
+        while (RdpAccountant.Epsilon(q, high, rounds, p.Delta) > target && high < 1e4)
+        {
+            high *= 2;
+        }
+        for (int i = 0; i < 60; i++)
+        {
+            double mid = 0.5 * (low + high);
+            if (RdpAccountant.Epsilon(q, mid, rounds, p.Delta) > target)
+            {
+                low = mid;
+            }
+            else
+            {
+                high = mid;
+            }
+        }
+        return high; // ε(high) ≤ target
+    }
+
     /// <summary>The noise multiplier the accountant composes (the count's noise folded in when clipping is adaptive).</summary>
     public static double EffectiveNoise(RunSpec spec)
     {
         var p = spec.Privacy!;
-        if (p.NoiseMultiplier <= 0)
+        double z = NoiseMultiplier(spec);
+        if (z <= 0)
         {
             return 0;
         }
         if (!p.AdaptiveClipping || p.Mode == DpMode.Local)
         {
-            return p.NoiseMultiplier;
+            return z;
         }
         double countNoise = CountNoise(spec);
-        return Math.Pow(Math.Pow(p.NoiseMultiplier, -2) + Math.Pow(2 * countNoise, -2), -0.5);
+        return Math.Pow(Math.Pow(z, -2) + Math.Pow(2 * countNoise, -2), -0.5);
     }
 
     public static double CountNoise(RunSpec spec) => spec.Privacy!.CountNoise ?? ClientsPerRound(spec) / 20.0;

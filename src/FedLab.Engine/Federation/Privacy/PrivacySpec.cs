@@ -14,6 +14,12 @@ public sealed record PrivacySpec
     /// <summary>z: the noise standard deviation as a multiple of the clipping norm (0 = clipping only, no guarantee).</summary>
     public double NoiseMultiplier { get; init; } = 1.0;
 
+    /// <summary>
+    /// When set, replaces <see cref="NoiseMultiplier"/> with the smallest z whose ε after training.rounds rounds is at
+    /// most this target (fixed clipping only): a spec can ask for "ε = 8" directly.
+    /// </summary>
+    public double? TargetEpsilon { get; init; }
+
     /// <summary>The L2 norm each client's update (its state minus the global state) is clipped to; the initial norm when adaptive.</summary>
     public double ClipNorm { get; init; } = 1.0;
 
