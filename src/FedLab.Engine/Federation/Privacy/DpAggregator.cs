@@ -32,7 +32,7 @@ public sealed class DpAggregator(IUpdateAggregator inner, RunSpec spec, RoundExt
         _global?.Dispose();
         _globalVector?.Dispose();
         _global = global.Clone();
-        _globalVector = StateVector.Flatten(global);
+        _globalVector = StateVector.Flatten(global).DetachFromDisposeScope();
         _round = round;
         _added = 0;
         _unclipped = 0;

@@ -32,7 +32,7 @@ public sealed class AttackAggregator(IUpdateAggregator inner, RunSpec spec, Roun
     {
         _global?.Dispose();
         _like?.Dispose();
-        _global = StateVector.Flatten(global);
+        _global = StateVector.Flatten(global).DetachFromDisposeScope();
         _like = global.Clone();
         _round = round;
         _attacked = 0;

@@ -24,7 +24,7 @@ public sealed class RobustAggregator(IUpdateAggregator inner, RunSpec spec, Roun
         base.Begin(round, global);
     }
 
-    public override void Add(int clientId, TrainableState update, double weight) => _updates.Add((clientId, StateVector.Flatten(update)));
+    public override void Add(int clientId, TrainableState update, double weight) => _updates.Add((clientId, StateVector.Flatten(update).DetachFromDisposeScope()));
 
     public override TrainableState? Finish()
     {

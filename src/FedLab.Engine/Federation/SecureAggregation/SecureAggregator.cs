@@ -26,7 +26,7 @@ public sealed class SecureAggregator(IUpdateAggregator inner, SecAggSession sess
     {
         _global?.Dispose();
         _like?.Dispose();
-        _global = StateVector.Flatten(global);
+        _global = StateVector.Flatten(global).DetachFromDisposeScope();
         _like = global.Clone();
         _round = session.Begin(round);
         session.Coordinates = (int)_global.numel();
