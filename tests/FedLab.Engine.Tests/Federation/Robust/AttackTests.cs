@@ -2,6 +2,7 @@ using System.Text;
 using FedLab.Engine.Federation.Robust;
 using FedLab.Engine.Runs;
 using FedLab.Engine.Tests.Runs;
+using Xunit.Abstractions;
 
 namespace FedLab.Engine.Tests.Federation.Robust;
 
@@ -9,7 +10,7 @@ namespace FedLab.Engine.Tests.Federation.Robust;
 /// Under a 20% sign-flip attack (2 of 10 clients send global − 6·Δ), plain FedAvg loses what it learns while the
 /// coordinate-wise median and Krum keep it: the tiny model on a small keyword task it learns in a few rounds.
 /// </summary>
-public sealed class AttackTests : IDisposable
+public sealed class AttackTests(ITestOutputHelper output) : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("fedlab-attack-").FullName;
 
@@ -53,7 +54,7 @@ public sealed class AttackTests : IDisposable
         double median = Final(signFlip, new RobustSpec { Rule = RobustRule.Median });
         double krum = Final(signFlip, new RobustSpec { Rule = RobustRule.Krum, Byzantine = 2 });
 
-        TestContext.Current.TestOutputHelper?.WriteLine($"final accuracy: clean FedAvg {clean:F3}, attacked FedAvg {attacked:F3}, attacked median {median:F3}, attacked Krum {krum:F3}");
+        output.WriteLine($"final accuracy: clean FedAvg {clean:F3}, attacked FedAvg {attacked:F3}, attacked median {median:F3}, attacked Krum {krum:F3}");
         Assert.True(clean >= 0.8, $"the clean run must learn the task first: {clean}");
         Assert.True(attacked <= clean - 0.2, $"FedAvg under attack {attacked} vs clean {clean}");
         Assert.True(median >= clean - 0.1, $"median under attack {median} vs clean {clean}");
