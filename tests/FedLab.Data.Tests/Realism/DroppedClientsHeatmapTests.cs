@@ -6,7 +6,7 @@ namespace FedLab.Data.Tests.Realism;
 
 /// <summary>
 /// A real FedLLM run with 30% dropout and a minimum completion of 50% completes, and what the run page reads marks
-/// every dropped client round in the heatmap ("dropped: why"), with ε-free extras of the round stored too.
+/// every dropped client round in the heatmap ("dropped: why"); the round's dropped count is stored with it.
 /// </summary>
 public sealed class DroppedClientsHeatmapTests
 {

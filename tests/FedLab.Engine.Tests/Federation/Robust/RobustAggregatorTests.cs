@@ -39,29 +39,3 @@ public sealed class RobustAggregatorTests
         }
     }
 }
-
-public sealed class RobustAggregatorWrapperTests
-{
-    [Fact]
-    public void Wrapper_MedianOfStates_GoesThroughTheInnerAggregator()
-    {
-        var spec = FedLab.Engine.Tests.Runs.TinySpecs.FedLlm(clients: 3) with { Robust = new RobustSpec { Rule = RobustRule.Median } };
-        using var aggregator = new RobustAggregator(new FedLab.Engine.Federation.WeightedMeanAggregator(), spec, new FedLab.Engine.Federation.RoundExtras());
-        static FedLab.Engine.Federation.TrainableState State(params float[] v) =>
-            FedLab.Engine.Federation.TrainableState.FromTensors([new("w", tensor(v).DetachFromDisposeScope())]);
-        using var global = State(0, 0);
-        for (int round = 1; round <= 2; round++)
-        {
-            aggregator.Begin(round, global);
-            foreach (var (c, v) in new[] { (0, State(1, 1)), (1, State(2, -5)), (2, State(100, 3)) })
-            {
-                using (v)
-                {
-                    aggregator.Add(c, v, 10 * (c + 1));
-                }
-            }
-            using var result = aggregator.Finish();
-            Assert.Equal([2f, 1f], FedLab.Engine.Federation.StateVector.Flatten(result!).data<float>().ToArray());
-        }
-    }
-}
