@@ -16,9 +16,13 @@ public sealed class TrafficMeter
     public IReadOnlyDictionary<PayloadKind, long> DownByKind => _down;
     public IReadOnlyDictionary<PayloadKind, long> UpByKind => _up;
 
+    /// <summary>Payloads that crossed the link either way (the simulated clock charges a latency per message).</summary>
+    public int Messages { get; private set; }
+
     public Payload Sent(Payload payload)
     {
         _up[payload.Kind] = _up.GetValueOrDefault(payload.Kind) + payload.Length;
+        Messages++;
         t_observer?.Invoke(payload, true);
         return payload;
     }
@@ -26,6 +30,7 @@ public sealed class TrafficMeter
     public Payload Received(Payload payload)
     {
         _down[payload.Kind] = _down.GetValueOrDefault(payload.Kind) + payload.Length;
+        Messages++;
         t_observer?.Invoke(payload, false);
         return payload;
     }

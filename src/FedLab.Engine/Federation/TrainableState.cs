@@ -28,6 +28,9 @@ public sealed class TrainableState : IDisposable
         return new TrainableState(copies);
     }
 
+    /// <summary>A state that takes ownership of <paramref name="tensors"/> (detached from any dispose scope).</summary>
+    public static TrainableState FromTensors(IReadOnlyList<KeyValuePair<string, Tensor>> tensors) => new(tensors);
+
     public static TrainableState ZerosLike(TrainableState other) =>
         new(other.Tensors.Select(t => new KeyValuePair<string, Tensor>(t.Key, zeros_like(t.Value).DetachFromDisposeScope())).ToList());
 

@@ -16,11 +16,24 @@ public sealed class FrameworkContext(RunEnvironment environment, EngineOptions e
 
     public RunSpec Spec => Environment.Spec;
 
-    public IClientRunner ClientRunner => Engine.ClientRunner;
+    /// <summary>The engine's client runner, behind the spec's availability simulation when it asks for one.</summary>
+    public IClientRunner ClientRunner => _runner ??= Realism.Runner(Engine.ClientRunner);
 
-    /// <summary>An aggregator wrapped by every wrapper the engine options list that applies to this spec, in order.</summary>
+    private IClientRunner? _runner;
+    private ClientRealism? _realism;
+
+    private ClientRealism Realism => _realism ??= new ClientRealism(Spec, Extras, Environment.Partition.ClientIndices.Sum(c => (long)c.Length));
+
+    /// <summary>Open-set metrics the runner and wrappers note during a round (ε, simulated time); the executor attaches them.</summary>
+    public RoundExtras Extras { get; } = new();
+
+    /// <summary>
+    /// An aggregator wrapped by the spec's own wrappers (DP, secure aggregation, robust rules, attack; see
+    /// <see cref="ClientRealism"/>), then by every wrapper the engine options list that applies to this spec, in order.
+    /// </summary>
     public IUpdateAggregator Wrap(IUpdateAggregator aggregator)
     {
+        aggregator = Realism.Wrap(aggregator);
         foreach (var wrapper in Engine.AggregatorWrappers)
         {
             aggregator = wrapper.Wrap(aggregator, Spec);

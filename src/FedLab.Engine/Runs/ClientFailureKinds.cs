@@ -11,4 +11,10 @@ public static class ClientFailureKinds
 
     /// <summary>The client was unavailable for the round.</summary>
     public const string Dropout = "dropout";
+
+    /// <summary>The client was unavailable for the round (availability trace or dropout draw): it did no work.</summary>
+    public const string Dropped = "dropped";
+
+    /// <summary>The client's simulated time exceeded the round's deadline, or over-selection closed the round first.</summary>
+    public const string Late = "late";
 }

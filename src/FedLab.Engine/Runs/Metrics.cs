@@ -82,7 +82,7 @@ public sealed record RunInfo(
     IReadOnlyList<int[]> ClientLabelHistograms,
     string EngineVersion);
 
-/// <summary>A finished run: its info, every round, and every client round.</summary>
+/// <summary>A finished run: its info, every round, every client round, and the client rounds that failed (dropped, late, error; null when none).</summary>
 public sealed record RunResult(
     Guid RunId,
     RunSpec Spec,
@@ -91,7 +91,8 @@ public sealed record RunResult(
     IReadOnlyList<RoundMetrics> Rounds,
     IReadOnlyList<ClientRoundMetrics> ClientRounds,
     string? Error,
-    double WallSeconds)
+    double WallSeconds,
+    IReadOnlyList<ClientFailure>? FailedClientRounds = null)
 {
     /// <summary>The test accuracy at the round chosen on the validation split (never round 0; <see cref="RoundSelection"/>).</summary>
     public double BestAccuracy => RoundSelection.Best(Rounds) is { } best ? Rounds.First(r => r.Round == best.Round).Global.Accuracy : FinalAccuracy;

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using FedLab.Engine.Federation;
+using FedLab.Engine.Federation.Availability;
+using FedLab.Engine.Federation.Privacy;
 using FedLab.Engine.Frameworks;
 using static TorchSharp.torch;
 
@@ -55,7 +57,9 @@ public sealed class RunExecutor(EngineOptions options, TimeProvider? time = null
         var info = env.Describe();
         var rounds = new List<RoundMetrics>();
         var clientRounds = new List<ClientRoundMetrics>();
-        using var algorithm = FrameworkRegistry.Get(spec.Framework).Create(new FrameworkContext(env, options));
+        var failures = new List<ClientFailure>();
+        var context = new FrameworkContext(env, options);
+        using var algorithm = FrameworkRegistry.Get(spec.Framework).Create(context);
         int completed = 0;
         if (runOptions.ResumeFrom is string resumePath)
         {
@@ -110,20 +114,36 @@ public sealed class RunExecutor(EngineOptions options, TimeProvider? time = null
             var stopping = new EarlyStopping(spec.Training.EarlyStoppingPatience);
             for (int round = completed + 1; round <= spec.Training.Rounds && !stopping.ShouldStop; round++)
             {
+                if (PrivacyLedger.ExceedsBudget(spec, round))
+                {
+                    break; // this round would spend more than privacy.epsilonBudget; the round before says privacy.budgetReached
+                }
                 var roundClock = Stopwatch.StartNew();
-                var clients = ClientSampler.Sample(spec.Partition.Clients, spec.Training.ClientFraction, spec.Seed, round);
+                var clients = AvailabilityPlan.Select(spec, round);
                 var outcome = algorithm.RunRound(round, clients, new ClientReports(
                     m =>
                     {
+                        if (context.Extras.Client(m.ClientId) is { } noted)
+                        {
+                            m = m with { Extra = MetricNames.Merge(m.Extra, noted) }; // its simulated time
+                        }
                         clientRounds.Add(m);
                         sink.Publish(new ClientRoundFinished(runId, _time.GetUtcNow(), m));
                     },
-                    failure => sink.Publish(new ClientRoundFailed(runId, _time.GetUtcNow(), failure))), ct);
+                    failure =>
+                    {
+                        failures.Add(failure);
+                        sink.Publish(new ClientRoundFailed(runId, _time.GetUtcNow(), failure));
+                    }), ct);
                 // Dropouts and missed deadlines may empty a round; an error in every client is a fault of the run
                 // (a bug, a bad file), not of the clients: end the run rather than train nothing, silently, for ever.
                 if (outcome.Clients.Count == 0 && outcome.FailedClients.Count > 0 && outcome.FailedClients.All(f => f.Kind == ClientFailureKinds.Error))
                 {
                     throw new InvalidOperationException($"every client failed in round {round}: {outcome.FailedClients[0].Reason}");
+                }
+                if (context.Extras.TakeRound() is { } extras)
+                {
+                    outcome = outcome with { Extra = MetricNames.Merge(outcome.Extra, extras) }; // ε, clipping norm, simulated time, ...
                 }
                 evalClock.Restart();
                 var global = algorithm.Evaluate(ct);
@@ -142,20 +162,20 @@ public sealed class RunExecutor(EngineOptions options, TimeProvider? time = null
                     throw new RunDivergedException(diverged);
                 }
             }
-            var result = new RunResult(runId, spec, info, RunStatus.Finished, rounds, clientRounds, null, wall.Elapsed.TotalSeconds);
+            var result = new RunResult(runId, spec, info, RunStatus.Finished, rounds, clientRounds, null, wall.Elapsed.TotalSeconds, Failed(failures));
             sink.Publish(new RunFinished(runId, _time.GetUtcNow(), result.BestAccuracy, result.FinalAccuracy, result.WallSeconds));
             return result;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             sink.Publish(new RunCancelled(runId, _time.GetUtcNow(), rounds.Count == 0 ? completed : rounds[^1].Round));
-            return new RunResult(runId, spec, info, RunStatus.Cancelled, rounds, clientRounds, null, wall.Elapsed.TotalSeconds);
+            return new RunResult(runId, spec, info, RunStatus.Cancelled, rounds, clientRounds, null, wall.Elapsed.TotalSeconds, Failed(failures));
         }
         catch (Exception ex) when (ex is not RunSpecException)
         {
             var message = FailureMessage(ex);
             sink.Publish(new RunFailed(runId, _time.GetUtcNow(), message));
-            return new RunResult(runId, spec, info, RunStatus.Failed, rounds, clientRounds, message, wall.Elapsed.TotalSeconds);
+            return new RunResult(runId, spec, info, RunStatus.Failed, rounds, clientRounds, message, wall.Elapsed.TotalSeconds, Failed(failures));
         }
     }
 
@@ -182,6 +202,8 @@ public sealed class RunExecutor(EngineOptions options, TimeProvider? time = null
         }
         return splits;
     }
+
+    private static IReadOnlyList<ClientFailure>? Failed(List<ClientFailure> failures) => failures.Count == 0 ? null : failures;
 
     /// <summary>The error a failed run reports: a full disk (checkpoint write) says so in plain words.</summary>
     private static string FailureMessage(Exception ex) =>

@@ -53,6 +53,21 @@ public sealed record RunSpec
     /// <summary>Extra round checkpoints to keep for forking (<see cref="CheckpointSpec"/>); absent: the last and the best.</summary>
     public CheckpointSpec? Checkpoints { get; init; }
 
+    /// <summary>Dropouts, device speeds, a simulated clock, a deadline, min completion, over-selection; null = perfect clients.</summary>
+    public Federation.Availability.AvailabilitySpec? Availability { get; init; }
+
+    /// <summary>DP-FedAvg (clipping, central or local noise, the RDP accountant, a budget); null = off.</summary>
+    public Federation.Privacy.PrivacySpec? Privacy { get; init; }
+
+    /// <summary>Secure aggregation (pairwise masks, Shamir-shared seeds, quantised updates); null = off.</summary>
+    public Federation.SecureAggregation.SecureAggregationSpec? SecureAggregation { get; init; }
+
+    /// <summary>A Byzantine-robust rule in place of the weighted mean; null = off.</summary>
+    public Federation.Robust.RobustSpec? Robust { get; init; }
+
+    /// <summary>Malicious clients for experiments; null = none.</summary>
+    public Federation.Robust.AttackSpec? Attack { get; init; }
+
     /// <summary>
     /// Options sections of registered frameworks that are not built in, by section name, as JSON (read them with
     /// <see cref="Frameworks.FrameworkOptions"/>). Written back at the top level, where they were read.

@@ -124,6 +124,8 @@ public sealed class RunSpecValidator
         Range(t.EvalBatchSize, 1, 4096, "training.evalBatchSize");
         ValidationRules.CheckEarlyStopping(spec, Check, Range);
 
+        errors.AddRange(Federation.RealismRules.Validate(spec));
+
         Check(spec.Seed >= 0, "seed", $"must be 0 or more, got {spec.Seed}");
         Check(spec.Device is "auto" or "cpu" or "cuda", "device", $"must be auto, cpu or cuda, got '{FreeText.Shown(spec.Device)}'");
         if (spec.Device == "cuda")

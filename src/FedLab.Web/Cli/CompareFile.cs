@@ -20,7 +20,10 @@ internal static class CompareFile
     public const int MaxRuns = 20;
     private static readonly string[] TopLevel = ["name", "base", "runs"];
     private static IEnumerable<string> Overridable =>
-        ["label", "framework", "name", "fineTune", "training", .. FrameworkRegistry.All.Select(f => f.OptionsSection).OfType<string>()];
+        ["label", "framework", "name", "fineTune", "training", .. FrameworkRegistry.All.Select(f => f.OptionsSection).OfType<string>(), .. RealismSections];
+
+    /// <summary>The realistic-client sections a compared run may set, to compare privacy levels, dropout rates, robust rules.</summary>
+    private static readonly string[] RealismSections = ["availability", "privacy", "secureAggregation", "robust", "attack"];
 
     public static (string Name, IReadOnlyList<CompareRun> Runs) Parse(string json, RunSpecValidator? validator = null)
     {
@@ -111,7 +114,7 @@ internal static class CompareFile
         foreach (var property in run.EnumerateObject().Where(p => !Overridable.Contains(p.Name)))
         {
             errors.Add(new SpecError($"{prefix}.{property.Name}",
-                "a run may set only label, framework, name, fineTune, fedLlm, kd, split and training.learningRate; model, dataset, partition, seed and the rest of training come from base, so the runs stay comparable"));
+                "a run may set only label, framework, name, fineTune, fedLlm, kd, split, availability, privacy, secureAggregation, robust, attack and training.learningRate; model, dataset, partition, seed and the rest of training come from base, so the runs stay comparable"));
         }
         if (run.TryGetProperty("training", out var training))
         {

@@ -67,6 +67,8 @@ internal sealed record CompareRow(
             _ => $"lora r={spec.FineTune.Lora.Rank}",
         };
         var variant = FrameworkRegistry.Find(spec.Framework)?.Variant(spec) ?? "";
-        return variant.Length == 0 ? mode : $"{variant}, {mode}";
+        var realism = Engine.Federation.RealismSummary.Describe(spec); // dropout, DP, SecAgg, robust: empty when unused
+        var described = variant.Length == 0 ? mode : $"{variant}, {mode}";
+        return realism.Length == 0 ? described : $"{described}; {realism}";
     }
 }

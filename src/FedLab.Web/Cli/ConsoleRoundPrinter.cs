@@ -22,7 +22,7 @@ internal sealed class ConsoleRoundPrinter(TextWriter output, string? label = nul
                 _bytesUp += m.BytesUp;
                 _bytesDown += m.BytesDown;
                 output.WriteLine(Invariant(
-                    $"{prefix}round {m.Round,3}/{r.TotalRounds}  acc {m.Global.Accuracy:F4}  f1 {m.Global.MacroF1:F4}  loss {m.Global.Loss:F4}  up {Mb(m.BytesUp),8:F3} MB  down {Mb(m.BytesDown),8:F3} MB  client {m.ClientFlops / 1e12,7:F3} TFLOP  {m.WallSeconds,6:F1} s"));
+                    $"{prefix}round {m.Round,3}/{r.TotalRounds}  acc {m.Global.Accuracy:F4}  f1 {m.Global.MacroF1:F4}  loss {m.Global.Loss:F4}  up {Mb(m.BytesUp),8:F3} MB  down {Mb(m.BytesDown),8:F3} MB  client {m.ClientFlops / 1e12,7:F3} TFLOP  {m.WallSeconds,6:F1} s{Realism(m)}"));
                 break;
             case RunFinished f:
                 output.WriteLine(Invariant($"{prefix}finished: best acc {f.BestAccuracy:F4}, final acc {f.FinalAccuracy:F4}, {Mb(_bytesUp):F2} MB up, {Mb(_bytesDown):F2} MB down, {f.WallSeconds:F1} s"));
@@ -35,6 +35,29 @@ internal sealed class ConsoleRoundPrinter(TextWriter output, string? label = nul
                 break;
         }
         output.Flush();
+    }
+
+    /// <summary>Dropped and late clients and ε, when the spec simulates them (nothing otherwise: the line stays as it was).</summary>
+    private static string Realism(RoundMetrics m)
+    {
+        if (m.Extra is null)
+        {
+            return "";
+        }
+        var parts = new List<string>();
+        if (m.Extra.TryGetValue("availability.dropped", out var dropped))
+        {
+            parts.Add(Invariant($"dropped {dropped:0}"));
+        }
+        if (m.Extra.TryGetValue("availability.late", out var late))
+        {
+            parts.Add(Invariant($"late {late:0}"));
+        }
+        if (m.Extra.TryGetValue("privacy.epsilon", out var epsilon))
+        {
+            parts.Add(Invariant($"ε {epsilon:F2}"));
+        }
+        return parts.Count == 0 ? "" : "  " + string.Join("  ", parts);
     }
 
     private static double Mb(long bytes) => bytes / 1_000_000.0;

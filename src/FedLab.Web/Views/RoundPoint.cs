@@ -4,7 +4,7 @@ namespace FedLab.Web.Views;
 
 /// <summary>
 /// One round as the run page draws it: the round's metrics and the run's cumulative cost up to and
-/// including it (MB by direction and payload kind, client TFLOPs).
+/// including it (MB by direction and payload kind, client TFLOPs), and its named metrics (Extra).
 /// </summary>
 public sealed record RoundPoint(
     int Round,
@@ -25,8 +25,12 @@ public sealed record RoundPoint(
 {
     public double CumulativeMbTotal => CumulativeMbUp.Values.Sum() + CumulativeMbDown.Values.Sum();
 
-    /// <summary>The round's named metrics ("validation.accuracy", "test.confusion.0.1", ...; Engine.Runs.EvaluationExtras).</summary>
+    /// <summary>
+    /// The round's named metrics: the evaluation's ("validation.accuracy", "test.confusion.0.1", ...; Engine.Runs.EvaluationExtras)
+    /// and the round's own (privacy.epsilon, clock.roundSeconds, ...).
+    /// </summary>
     public IReadOnlyDictionary<string, double> Extra { get; init; } = new Dictionary<string, double>();
 
+    /// <summary>A named metric, null when the round has none of that name.</summary>
     public double? Metric(string name) => Extra.TryGetValue(name, out var v) ? v : null;
 }

@@ -46,7 +46,8 @@ public sealed class RunVariants(RunPageQueries queries)
             var spec = RunSpecJson.Parse(specJson);
             if (FrameworkRegistry.Find(spec.Framework) is { } framework)
             {
-                return framework.Variant(spec);
+                var realism = Engine.Federation.RealismSummary.Describe(spec);
+                return realism.Length == 0 ? framework.Variant(spec) : $"{framework.Variant(spec)}; {realism}";
             }
         }
         catch (RunSpecException)

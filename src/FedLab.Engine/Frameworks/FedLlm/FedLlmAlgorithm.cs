@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FedLab.Engine.Federation;
+using FedLab.Engine.Federation.Availability;
 using FedLab.Engine.Runs;
 using FedLab.Engine.Serialization;
 using static TorchSharp.torch;
@@ -31,7 +32,10 @@ public sealed class FedLlmAlgorithm : IFederatedAlgorithm, IValidationEvaluation
         _aggregator = context.Wrap(new WeightedMeanAggregator());
     }
 
-    private sealed record Upload(Payload State, LocalTrainingResult Training, int Examples);
+    private sealed record Upload(Payload State, LocalTrainingResult Training, int Examples) : IClientWorkload
+    {
+        public double Flops => Training.Flops;
+    }
 
     public RoundOutcome RunRound(int round, IReadOnlyList<int> clients, ClientReports reports, CancellationToken ct)
     {

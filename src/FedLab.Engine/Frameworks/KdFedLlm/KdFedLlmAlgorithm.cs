@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FedLab.Engine.Federation;
+using FedLab.Engine.Federation.Availability;
 using FedLab.Engine.Models;
 using FedLab.Engine.Runs;
 using FedLab.Engine.Serialization;
@@ -106,7 +107,8 @@ public sealed class KdFedLlmAlgorithm : IFederatedAlgorithm, IClientModelEvaluat
         // The server: consensus for the clients and, in server-distillation, a distilled global model. When no client
         // finished phase 1 there is nothing to distil: the round ends with the failures.
         var finished = new List<ClientRoundMetrics>(trained.Count);
-        if (trained.Count == 0)
+        // availability.minCompletion: too few logits arrived, so no consensus this round (clients keep their local training).
+        if (trained.Count == 0 || trained.Count < AvailabilityPlan.Required(_env.Spec, clients.Count))
         {
             return new RoundOutcome(finished, serverClock.Elapsed.TotalSeconds, failed);
         }
@@ -149,7 +151,7 @@ public sealed class KdFedLlmAlgorithm : IFederatedAlgorithm, IClientModelEvaluat
         return new RoundOutcome(finished, serverClock.Elapsed.TotalSeconds, failed);
     }
 
-    private sealed record PhaseOne(Payload Upload, LocalTrainingResult Training, double Flops, int Examples);
+    private sealed record PhaseOne(Payload Upload, LocalTrainingResult Training, double Flops, int Examples) : IClientWorkload;
 
     /// <summary>Phase 1 of a client: load its own state, train on its data, send its log-probabilities on the public set.</summary>
     private PhaseOne TrainAndShare(ClientTask task, CancellationToken ct)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FedLab.Engine.Federation;
+using FedLab.Engine.Federation.Availability;
 using FedLab.Engine.Runs;
 using FedLab.Engine.Serialization;
 using static TorchSharp.torch;
@@ -39,7 +40,10 @@ public sealed class SplitFedLlmAlgorithm : IFederatedAlgorithm, IValidationEvalu
 
     public SplitParts Parts => _parts;
 
-    private sealed record Turn(SplitTurnResult Result, Payload? Upload, int Examples);
+    private sealed record Turn(SplitTurnResult Result, Payload? Upload, int Examples) : IClientWorkload
+    {
+        public double Flops => Result.ClientFlops;
+    }
 
     public RoundOutcome RunRound(int round, IReadOnlyList<int> clients, ClientReports reports, CancellationToken ct)
     {

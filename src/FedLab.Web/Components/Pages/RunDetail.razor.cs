@@ -31,6 +31,7 @@ public sealed partial class RunDetail
     private SeriesChart? _accuracyChart;
     private SeriesChart? _lossChart;
     private SeriesChart? _computeChart;
+    private SeriesChart? _privacyChart;
     private TrafficChart? _trafficChart;
     private ClientHeatmap? _heatmap;
 
@@ -89,6 +90,16 @@ public sealed partial class RunDetail
         new("test loss", p => p.Loss, ChartPalette.Color(3)),
         new("train loss (clients)", p => p.TrainLoss, ChartPalette.Color(4), Dashed: true),
     ];
+
+    private static IReadOnlyList<ChartSeries> PrivacySeries { get; } =
+    [
+        new("ε", p => p.Metric("privacy.epsilon"), ChartPalette.Color(0)),
+        new("ε budget", p => p.Metric("privacy.epsilonBudget"), ChartPalette.Color(3), Dashed: true),
+        new("clipping norm", p => p.Metric("privacy.clipNorm"), ChartPalette.Color(2), SecondAxis: true),
+    ];
+
+    /// <summary>The privacy chart, for runs whose spec asks for DP.</summary>
+    private bool ShowsPrivacy => _view?.Detail.Spec?.Privacy is not null;
 
     private static IReadOnlyList<ChartSeries> ComputeSeries { get; } =
     [
@@ -229,6 +240,7 @@ public sealed partial class RunDetail
                 _accuracyChart?.AppendAsync(rounds) ?? Task.CompletedTask,
                 _lossChart?.AppendAsync(rounds) ?? Task.CompletedTask,
                 _computeChart?.AppendAsync(rounds) ?? Task.CompletedTask,
+                _privacyChart?.AppendAsync(rounds) ?? Task.CompletedTask,
                 _trafficChart?.AppendAsync(rounds) ?? Task.CompletedTask,
                 _heatmap?.AppendAsync(rows) ?? Task.CompletedTask);
         }
@@ -270,6 +282,7 @@ public sealed partial class RunDetail
                         {
                             await Task.WhenAll(_accuracyChart?.AppendAsync(added) ?? Task.CompletedTask, _lossChart?.AppendAsync(added) ?? Task.CompletedTask,
                                 _computeChart?.AppendAsync(added) ?? Task.CompletedTask, _trafficChart?.AppendAsync(added) ?? Task.CompletedTask,
+                                _privacyChart?.AppendAsync(added) ?? Task.CompletedTask,
                                 _heatmap?.AppendAsync(rows) ?? Task.CompletedTask);
                         }
                         StateHasChanged();
