@@ -44,8 +44,9 @@ public sealed class RecordedEngineTests
         Assert.Equal(result.FinalAccuracy, detail.Summary.FinalAccuracy);
         Assert.Equal(3, detail.CheckpointRound);
         Assert.True(File.Exists(detail.CheckpointPath));
-        // Exactly one checkpoint file is left: the one the run row names.
-        Assert.Equal([detail.CheckpointPath], Directory.GetFiles(db.CheckpointDirectory));
+        // The checkpoints left are the one the run row names (the last round) and the best round's (kept for forks and exports).
+        string[] kept = [.. new[] { detail.CheckpointPath!, Path.Combine(db.CheckpointDirectory, RunCheckpointFiles.RoundFileName(runId, detail.Summary.BestRound!.Value)) }.Distinct().Order(StringComparer.Ordinal)];
+        Assert.Equal(kept, Directory.GetFiles(db.CheckpointDirectory).Order(StringComparer.Ordinal));
     }
 
     [Theory]

@@ -102,7 +102,8 @@ public sealed class DashboardEndToEndTests(ITestOutputHelper output) : IAsyncLif
 
         // 3. Compare: both runs overlaid on the round, MB and TFLOPs axes, the table, the spec diff.
         await WaitForLocationAsync(page, ComparePage);
-        await page.WaitForFunctionAsync("() => ['compare-rounds','compare-mb','compare-tflops'].every(id => { const el = document.getElementById(id); return el && el.data && el.data.length === 2; })");
+        // (The accuracy chart also draws the majority baseline as a grey reference line: not a run.)
+        await page.WaitForFunctionAsync("() => ['compare-rounds','compare-mb','compare-tflops'].every(id => { const el = document.getElementById(id); return el && el.data && el.data.filter(t => !(t.name || '').startsWith('majority baseline')).length === 2; })");
         Assert.Equal(9, await page.EvaluateAsync<int>("fedlab.tracePoints('compare-rounds', 0) + 0"));
         var diff = await page.InnerTextAsync("#spec-diff");
         Assert.Contains("training.rounds", diff, StringComparison.Ordinal);
@@ -175,14 +176,15 @@ public sealed class DashboardEndToEndTests(ITestOutputHelper output) : IAsyncLif
         await ShrinkToTinyAsync(page, "tiny4:", rounds: 2, localSteps: 2);
         await page.WaitForSelectorAsync("#form-valid");
         var federated = Web.Specs.FrameworkCatalog.Federated;
-        Assert.Contains($"experiment ({federated.Count} run", await page.InnerTextAsync("#start-experiment"), StringComparison.OrdinalIgnoreCase);
+        int runs = federated.Count + 1; // the preset ticks the centralized reference too
+        Assert.Contains($"experiment ({runs} run", await page.InnerTextAsync("#start-experiment"), StringComparison.OrdinalIgnoreCase);
 
         await StartAndFollowAsync(page, "#start-experiment", ComparePage);
         // The compare page fills in as the runs train one after the other: every run, every round, on all three axes.
         await page.WaitForFunctionAsync(
-            $"() => ['compare-rounds','compare-mb','compare-tflops'].every(id => {{ const el = document.getElementById(id); return el && el.data && el.data.length === {federated.Count} && el.data.every(t => t.x.length === 3); }})",
+            $"() => ['compare-rounds','compare-mb','compare-tflops'].every(id => {{ const el = document.getElementById(id); const t = el && el.data ? el.data.filter(t => !(t.name || '').startsWith('majority baseline')) : []; return t.length === {runs} && t.every(t => t.x.length === 3); }})",
             null, new PageWaitForFunctionOptions { Timeout = 180_000 });
-        Assert.Equal(federated.Count, await page.Locator("#compare-table tbody tr").CountAsync());
+        Assert.Equal(runs, await page.Locator("#compare-table tbody tr").CountAsync());
         var names = await page.InnerTextAsync("#compare-table");
         foreach (var f in federated)
         {
@@ -190,7 +192,7 @@ public sealed class DashboardEndToEndTests(ITestOutputHelper output) : IAsyncLif
         }
         // Same data and budget, different traffic: the MB axis separates the frameworks.
         var finalMb = await page.EvaluateAsync<double[]>("() => document.getElementById('compare-mb').data.map(t => t.x[t.x.length - 1])");
-        Assert.Equal(federated.Count, finalMb.Distinct().Count());
+        Assert.Equal(runs, finalMb.Distinct().Count());
         Assert.Contains("framework", await page.InnerTextAsync("#spec-diff"), StringComparison.Ordinal);
         await BrowserSession.ScreenshotAsync(page, "compare-frameworks-light");
     }
