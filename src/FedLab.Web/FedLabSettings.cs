@@ -81,6 +81,17 @@ public sealed class FedLabSettings
     public string UploadDirectory => Path.Combine(DataDirectoryFullPath, "uploads");
 
     /// <summary>
+    /// The engine's options from these settings: a dataset file named in a spec is read within the limits an upload
+    /// has (a .gz counted after decompression), and uploaded-dataset references resolve in this data folder.
+    /// </summary>
+    public Engine.Federation.EngineOptions EngineOptions() => new()
+    {
+        Threads = EngineThreads,
+        UserDatasetLimits = new Engine.Datasets.DatasetReadLimits(MaxDecompressedBytes, MaxFieldChars, MaxDatasetRows),
+        UploadDirectory = UploadDirectory,
+    };
+
+    /// <summary>
     /// Where every run also writes TensorBoard event files (<c>tensorboard --logdir &lt;it&gt;</c>); a relative path is
     /// under the data directory. Empty (the default): no event files.
     /// </summary>

@@ -11,6 +11,9 @@ public sealed record EngineOptions
     /// <summary>Folder of the bundled datasets; null = the data/ folder beside the binaries.</summary>
     public string? DataDirectory { get; init; }
 
+    /// <summary>Where uploaded datasets live (<see cref="DatasetReference"/>); null = references cannot be read.</summary>
+    public string? UploadDirectory { get; init; }
+
     /// <summary>
     /// Limits when a run reads a user's dataset file (bytes after decompression, longest field, rows): the host
     /// sets the same limits its uploads have, so a .gz named in a CLI spec is bounded like an uploaded one.

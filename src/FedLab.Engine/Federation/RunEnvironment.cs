@@ -67,7 +67,7 @@ public sealed class RunEnvironment : IDisposable
         TextDataset dataset;
         try
         {
-            dataset = DatasetCatalog.Load(spec.Dataset.Name, options.DataDirectory, userLimits: options.UserDatasetLimits);
+            dataset = DatasetCatalog.Load(DatasetReference.Resolve(spec.Dataset.Name, options.UploadDirectory), options.DataDirectory, userLimits: options.UserDatasetLimits);
         }
         catch (DatasetFormatException ex)
         {

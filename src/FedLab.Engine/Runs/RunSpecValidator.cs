@@ -146,6 +146,13 @@ public sealed class RunSpecValidator
         {
             check(false, "dataset.name", $"must be a bundled name or a file path of at most {MaxPathChars} characters, got {d.Name.Length}");
         }
+        else if (DatasetReference.LooksLikeReference(d.Name))
+        {
+            // An uploaded dataset by content hash: its syntax here; whether this machine holds it, where the host
+            // knows its uploads folder (the dashboard's checker, the CLI, and the load itself).
+            var problem = DatasetReference.SyntaxProblem(d.Name);
+            check(problem is null, "dataset.name", problem ?? "");
+        }
         else if (!DatasetCatalog.IsBundled(d.Name))
         {
             // The same names an upload accepts: the loader reads .ndjson as JSON Lines and decompresses .gz itself,

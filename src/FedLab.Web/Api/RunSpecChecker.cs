@@ -58,9 +58,25 @@ public sealed class RunSpecChecker(IOptions<FedLabSettings> settings)
         {
             return null;
         }
+        if (DatasetReference.LooksLikeReference(name))
+        {
+            try
+            {
+                DatasetReference.Resolve(name, settings.Value.UploadDirectory);
+                return null;
+            }
+            catch (DatasetFormatException ex)
+            {
+                return ex.Message;
+            }
+        }
         return $"'{FreeText.Shown(name)}' is not a dataset this dashboard holds: use a bundled dataset ({string.Join(", ", DatasetCatalog.BundledNames)}) or upload the file first (New run form, or POST /api/datasets) and use the name it returns";
     }
 
+    /// <summary>The file (or bundled name) a dataset name reads here: an upload reference resolved in this data folder.</summary>
+    public string DatasetPath(string name) => DatasetReference.Resolve(name, settings.Value.UploadDirectory);
+
+    /// <summary>A file stored by an earlier version under uploads/ (a path); current uploads are references.</summary>
     public bool IsUpload(string path)
     {
         var uploads = Path.GetFullPath(settings.Value.UploadDirectory) + Path.DirectorySeparatorChar;

@@ -164,12 +164,7 @@ internal static class CommandLine
         {
             return await SchemaCommand.ExecuteAsync(parsed, output, error, CancellationToken.None);
         }
-        var engine = new EngineOptions 
-        {
-            Threads = settings.EngineThreads,
-            // A dataset file named in a spec is read within the limits an upload has (a .gz counted after decompression).
-            UserDatasetLimits = new Engine.Datasets.DatasetReadLimits(settings.MaxDecompressedBytes, settings.MaxFieldChars, settings.MaxDatasetRows),
-        };
+        var engine = settings.EngineOptions();
         using var cts = new CancellationTokenSource();
         int interrupts = 0;
         ConsoleCancelEventHandler onCancel = (_, e) =>

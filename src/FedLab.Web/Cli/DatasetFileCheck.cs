@@ -18,6 +18,18 @@ internal static class DatasetFileCheck
         {
             return [];
         }
+        if (DatasetReference.LooksLikeReference(name))
+        {
+            // An upload of the dashboard that shares this data folder, by content hash.
+            try
+            {
+                name = DatasetReference.Resolve(name, settings.UploadDirectory);
+            }
+            catch (DatasetFormatException ex)
+            {
+                return [new SpecError("dataset.name", ex.Message)];
+            }
+        }
         if (UserDatasetLoader.FileProblem(name, settings.MaxUploadBytes) is not string problem)
         {
             return [];

@@ -12,7 +12,9 @@ namespace FedLab.Web.Datasets;
 /// FedLab:MaxDatasetRows. The check streams the file, so a decompression bomb is stopped at the limit, not
 /// after it has filled the memory. A compressed or .ndjson upload is stored as plain .csv/.jsonl, the formats a
 /// run spec's dataset.name may name, so every format accepted here can be used by a run. A refused file is
-/// deleted; the message says which limit or which line.
+/// deleted; the message says which limit or which line. A kept file is stored by content hash
+/// (uploads/&lt;hash&gt;/&lt;name&gt;) and answered as a portable <see cref="DatasetReference"/>; the same content
+/// uploaded twice is stored once.
 /// </summary>
 public sealed class DatasetUploads(IOptions<FedLabSettings> settings, ILogger<DatasetUploads> logger)
 {
@@ -45,10 +47,12 @@ public sealed class DatasetUploads(IOptions<FedLabSettings> settings, ILogger<Da
         }
 
         var folder = settings.Value.UploadDirectory;
-        Directory.CreateDirectory(folder);
+        var incoming = Path.Combine(folder, IncomingFolder);
+        Directory.CreateDirectory(incoming);
         var id = Guid.NewGuid().ToString("N");
-        var target = Path.Combine(folder, $"{id}-{Sanitise(name)}");
-        var stored = Path.Combine(folder, $"{id}-{Sanitise(PlainName(name, format))}");
+        var target = Path.Combine(incoming, $"{id}-{Sanitise(name)}");
+        var plainName = Sanitise(PlainName(name, format));
+        var plain = Path.Combine(incoming, $"{id}-plain-{plainName}");
         long written = 0;
         try
         {
@@ -78,20 +82,77 @@ public sealed class DatasetUploads(IOptions<FedLabSettings> settings, ILogger<Da
                 Delete(target);
                 return Refused(ex);
             }
-            if (stored != target)
+            if (gzip)
             {
-                await StorePlainAsync(target, gzip, stored, ct);
+                await StorePlainAsync(target, gzip, plain, ct);
             }
+            else
+            {
+                File.Move(target, plain);
+            }
+            var (reference, already) = Keep(plain, plainName, folder);
             int rows = dataset.Train.Count + dataset.Test.Count + dataset.Public.Count;
-            logger.LogInformation("dataset {File} uploaded: {Rows} rows, {Classes} classes", name, rows, dataset.NumClasses);
-            return new DatasetUploadResult(new UploadedDataset(stored, name, written, rows, dataset.ClassNames, dataset.Train.Count, dataset.Test.Count, dataset.Public.Count), null);
+            logger.LogInformation("dataset {File} uploaded as {Reference}{Again}: {Rows} rows, {Classes} classes",
+                name, reference, already ? " (the same content was already here)" : "", rows, dataset.NumClasses);
+            return new DatasetUploadResult(new UploadedDataset(reference, name, written, rows, dataset.ClassNames, dataset.Train.Count, dataset.Test.Count, dataset.Public.Count)
+            {
+                AlreadyUploaded = already,
+            }, null);
         }
         catch
         {
             Delete(target);
-            Delete(stored);
+            Delete(plain);
             throw;
         }
+    }
+
+    /// <summary>Uploads being written and checked; never listed nor named by a reference.</summary>
+    public const string IncomingFolder = ".incoming";
+
+    /// <summary>
+    /// Moves a checked plain file to uploads/&lt;content hash&gt;/ and answers its reference. The same content uploaded
+    /// again (under any name) is not stored twice: the earlier file's reference is answered.
+    /// </summary>
+    private (string Reference, bool Already) Keep(string plain, string plainName, string folder)
+    {
+        var hash = DatasetReference.HashOf(plain);
+        if (DatasetReference.Find(folder, hash) is string existing)
+        {
+            Delete(plain);
+            return (DatasetReference.Format(hash, Path.GetFileName(existing)), true);
+        }
+        var home = Path.Combine(folder, hash);
+        Directory.CreateDirectory(home);
+        var kept = Path.Combine(home, plainName);
+        try
+        {
+            File.Move(plain, kept);
+        }
+        catch (IOException) when (DatasetReference.Find(folder, hash) is string raced)
+        {
+            // The same content arrived twice at once: keep the first.
+            Delete(plain);
+            return (DatasetReference.Format(hash, Path.GetFileName(raced)), true);
+        }
+        return (DatasetReference.Format(hash, plainName), false);
+    }
+
+    /// <summary>The uploads this dashboard holds, newest first: reference and the file name shown.</summary>
+    public IReadOnlyList<(string Reference, string FileName)> List(int limit = 50)
+    {
+        var folder = settings.Value.UploadDirectory;
+        if (!Directory.Exists(folder))
+        {
+            return [];
+        }
+        return [.. new DirectoryInfo(folder).EnumerateDirectories()
+            .Where(d => d.Name.Length == DatasetReference.HashChars && d.Name.All(char.IsAsciiHexDigitLower))
+            .Select(d => DatasetReference.Find(folder, d.Name) is string file ? new FileInfo(file) : null)
+            .OfType<FileInfo>()
+            .OrderByDescending(f => f.LastWriteTimeUtc)
+            .Take(limit)
+            .Select(f => (DatasetReference.Format(f.Directory!.Name, f.Name), f.Name))];
     }
 
     private DatasetUploadResult Refused(DatasetFormatException ex) => ex.Limit switch

@@ -38,12 +38,7 @@ public static class FedLabWebExtensions
 
         services.AddFedLabData(settings.DatabasePath, settings.CheckpointDirectory, settings.TensorBoardDirectoryFullPath);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(new EngineOptions 
-        {
-            Threads = settings.EngineThreads,
-            // A dataset file named in a spec is read within the limits an upload has (a .gz counted after decompression).
-            UserDatasetLimits = new Engine.Datasets.DatasetReadLimits(settings.MaxDecompressedBytes, settings.MaxFieldChars, settings.MaxDatasetRows),
-        });
+        services.TryAddSingleton(settings.EngineOptions());
         services.TryAddSingleton<RunBroadcaster>();
         services.TryAddSingleton<RunSpecChecker>();
         services.TryAddSingleton<DatasetUploads>();

@@ -44,7 +44,8 @@ public sealed partial class RunQueue : BackgroundService
         _broadcaster = broadcaster;
         _hub = hub;
         _settings = settings.Value;
-        _engine = engine;
+        // The dashboard's runs read its uploads, whoever built the engine options.
+        _engine = engine.UploadDirectory is null ? engine with { UploadDirectory = _settings.UploadDirectory } : engine;
         _time = time;
         _logger = logger;
         // Admission is checked before anything is created (see Admit), so writers never actually wait;

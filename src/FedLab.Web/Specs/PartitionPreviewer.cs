@@ -46,6 +46,7 @@ public sealed class PartitionPreviewer(Api.RunSpecChecker checker)
 
     private (IReadOnlyList<string>, int[]) Labels(string name)
     {
+        name = checker.DatasetPath(name);
         var key = DatasetCatalog.IsBundled(name) ? name.ToLowerInvariant() : Path.GetFullPath(name) + "|" + File.GetLastWriteTimeUtc(name).Ticks;
         var lazy = _labels.GetOrAdd(key, _ => new Lazy<(IReadOnlyList<string>, int[])>(() =>
         {

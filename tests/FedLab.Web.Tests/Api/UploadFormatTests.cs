@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using FedLab.Engine.Datasets;
 using FedLab.Web.Tests.Infrastructure;
 
 namespace FedLab.Web.Tests.Api;
@@ -70,8 +71,11 @@ public sealed class UploadFormatTests(SharedAppFixture fixture)
         var text = csv ? Csv() : JsonLines();
         var name = await UploadAsync(fileName, gzip ? Gzip(text) : Encoding.UTF8.GetBytes(text));
         Assert.EndsWith(storedExtension, name, StringComparison.Ordinal);
-        Assert.Equal(text, await File.ReadAllTextAsync(name)); // stored as plain text
-        Assert.Single(Directory.GetFiles(Path.GetDirectoryName(name)!, Path.GetFileName(name)[..32] + "*")); // the .gz itself is gone
+        Assert.True(DatasetReference.TryParse(name, out var hash, out _), name); // a portable reference, not a server path
+        var stored = DatasetReference.Resolve(name, Path.Combine(fixture.App.DataDirectory, "uploads"));
+        Assert.Equal(text, await File.ReadAllTextAsync(stored)); // stored as plain text
+        Assert.Single(Directory.GetFiles(Path.GetDirectoryName(stored)!)); // the .gz itself is gone
+        Assert.Equal(hash, DatasetReference.HashOf(stored)); // named by its content
 
         var validate = await fixture.App.Http.PostJsonAsync("api/runs/validate", Spec(name, "format " + fileName));
         Assert.True(validate.StatusCode == HttpStatusCode.OK, (await validate.JsonAsync()).Describe());

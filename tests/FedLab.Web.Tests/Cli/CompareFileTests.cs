@@ -106,6 +106,26 @@ public sealed class CompareFileTests
         Assert.Contains(runs, r => r.Spec.Framework == SplitFramework.Id);
     }
 
+    /// <summary>Every comparison in examples/ (a file with a base and runs) parses and validates as shipped.</summary>
+    [Fact]
+    public void EveryCompareExample_IsValid()
+    {
+        var files = Directory.GetFiles(Path.Combine(RepoRoot(), "examples"), "*.json")
+            .Where(f => File.ReadAllText(f).Contains("\"runs\": [", StringComparison.Ordinal)).ToList();
+        Assert.True(files.Count >= 5, $"found {files.Count} comparisons");
+        foreach (var file in files)
+        {
+            try
+            {
+                Assert.NotEmpty(Parse(File.ReadAllText(file)).Runs);
+            }
+            catch (RunSpecException ex)
+            {
+                Assert.Fail($"{Path.GetFileName(file)}: {string.Join("; ", ex.Errors.Select(e => $"{e.Field}: {e.Message}"))}");
+            }
+        }
+    }
+
     internal static string RepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

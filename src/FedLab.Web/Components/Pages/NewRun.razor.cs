@@ -43,6 +43,7 @@ public sealed partial class NewRun : IDisposable
     private string? _uploadMessage;
     private bool _uploadOk;
     private bool _uploading;
+    private MudBlazor.MudFileUpload<IBrowserFile>? _fileUpload;
     private bool _submitting;
     private IReadOnlyList<ApiError> _experimentErrors = [];
     private List<FieldOption> _uploadedDatasets = [];
@@ -334,7 +335,8 @@ public sealed partial class NewRun : IDisposable
             {
                 _uploadedDatasets = ListUploads();
                 string limits = AdoptDataset(_form.Draft, dataset.Name);
-                (_uploadOk, _uploadMessage) = (true, $"{dataset.FileName}: {dataset.Rows:N0} rows, {dataset.ClassNames.Count} classes ({string.Join(", ", dataset.ClassNames.Take(8))}{(dataset.ClassNames.Count > 8 ? ", …" : "")}); {dataset.Train} train / {dataset.Test} test. {limits}");
+                string again = dataset.AlreadyUploaded ? $" The same content was already uploaded as {DatasetReference.Label(dataset.Name)}; that entry is used." : "";
+                (_uploadOk, _uploadMessage) = (true, $"{dataset.FileName}: {dataset.Rows:N0} rows, {dataset.ClassNames.Count} classes ({string.Join(", ", dataset.ClassNames.Take(8))}{(dataset.ClassNames.Count > 8 ? ", …" : "")}); {dataset.Train} train / {dataset.Test} test. {limits}{again}");
                 await OnFieldChangedAsync("dataset.name");
             }
             else
@@ -345,6 +347,12 @@ public sealed partial class NewRun : IDisposable
         finally
         {
             _uploading = false;
+            // Forget the chosen file whatever happened: a refused file is not shown as attached, and choosing the
+            // same (fixed) file again is a new choice.
+            if (_fileUpload is not null)
+            {
+                await _fileUpload.ClearAsync();
+            }
         }
     }
 
@@ -379,16 +387,8 @@ public sealed partial class NewRun : IDisposable
         return preset;
     }
 
-    private List<FieldOption> ListUploads()
-    {
-        var folder = Settings.Value.UploadDirectory;
-        if (!Directory.Exists(folder))
-        {
-            return [];
-        }
-        return [.. new DirectoryInfo(folder).EnumerateFiles().OrderByDescending(f => f.LastWriteTimeUtc).Take(50)
-            .Select(f => new FieldOption(f.FullName, Runs.DatasetLabel(f.FullName) + " (uploaded)"))];
-    }
+    private List<FieldOption> ListUploads() =>
+        [.. Uploads.List().Select(u => new FieldOption(u.Reference, u.FileName + " (uploaded)"))];
 
     private IEnumerable<FieldOption> CurrentIfOther()
     {
@@ -397,7 +397,7 @@ public sealed partial class NewRun : IDisposable
         {
             return [];
         }
-        return [new FieldOption(current, current)];
+        return [new FieldOption(current, DatasetReference.Label(current))];
     }
 
     private static string Truncate(string name) => name.Length <= 200 ? name : name[..200];

@@ -140,17 +140,8 @@ public sealed partial class Runs
         }
     }
 
-    /// <summary>An uploaded file's dataset shows its file name, without the storage prefix.</summary>
-    public static string DatasetLabel(string dataset)
-    {
-        if (Engine.Datasets.DatasetCatalog.IsBundled(dataset))
-        {
-            return dataset;
-        }
-        var name = Path.GetFileName(dataset);
-        int dash = name.IndexOf('-', StringComparison.Ordinal);
-        return dash == 32 ? name[(dash + 1)..] : name;
-    }
+    /// <summary>An uploaded file's dataset shows its file name, without the storage prefix or content hash.</summary>
+    public static string DatasetLabel(string dataset) => Engine.Datasets.DatasetReference.Label(dataset);
 
     public async ValueTask DisposeAsync()
     {
