@@ -23,7 +23,15 @@ public static class StudySpecJson
         JsonNode? root;
         try
         {
-            using var document = JsonDocument.Parse(json, RunSpecJson.DocumentOptions with { AllowDuplicateProperties = false });
+            using (var document = JsonDocument.Parse(json, RunSpecJson.DocumentOptions))
+            {
+                var duplicates = new List<SpecError>();
+                FindDuplicates(document.RootElement, "", duplicates);
+                if (duplicates.Count > 0)
+                {
+                    throw new RunSpecException(duplicates);
+                }
+            }
             root = JsonNode.Parse(json, documentOptions: RunSpecJson.DocumentOptions);
         }
         catch (JsonException ex)
@@ -114,6 +122,31 @@ public static class StudySpecJson
             root["targetAccuracy"] = t;
         }
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    private static void FindDuplicates(JsonElement element, string path, List<SpecError> errors)
+    {
+        if (element.ValueKind == JsonValueKind.Object)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var property in element.EnumerateObject())
+            {
+                var child = path.Length == 0 ? property.Name : $"{path}.{property.Name}";
+                if (!seen.Add(property.Name))
+                {
+                    errors.Add(new SpecError(child, "duplicate field"));
+                }
+                FindDuplicates(property.Value, child, errors);
+            }
+        }
+        else if (element.ValueKind == JsonValueKind.Array)
+        {
+            int i = 0;
+            foreach (var item in element.EnumerateArray())
+            {
+                FindDuplicates(item, $"{path}[{i++}]", errors);
+            }
+        }
     }
 
     private static string? ReadString(JsonObject obj, string field, List<SpecError> errors, bool required)
