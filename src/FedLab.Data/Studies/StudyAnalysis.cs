@@ -83,6 +83,13 @@ public sealed class StudyAnalysis(RunStore runs)
     /// </summary>
     public static SeedCosts Costs(StudyCell cell, RunDetail detail)
     {
+        var (rounds, accuracy) = RoundCosts(detail);
+        return new SeedCosts(detail.Summary.Id, cell.Seed, rounds, accuracy);
+    }
+
+    /// <summary>Any stored run's rounds as the what-if costs them, with its test accuracy per round (the compare page uses this too).</summary>
+    public static (IReadOnlyList<RoundCost> Rounds, IReadOnlyList<double> Accuracy) RoundCosts(RunDetail detail)
+    {
         bool split = detail.Spec?.Framework == "split";
         bool sequential = split && detail.Spec!.Split.Variant == SplitVariant.Sequential;
         var rounds = new List<RoundCost>();
@@ -95,6 +102,6 @@ public sealed class StudyAnalysis(RunStore runs)
             rounds.Add(new RoundCost(round.Round, clients, round.Round == 0 ? 0 : round.ServerSeconds * HostGflops * 1e9, sequential));
             accuracy.Add(round.Accuracy);
         }
-        return new SeedCosts(detail.Summary.Id, cell.Seed, rounds, accuracy);
+        return (rounds, accuracy);
     }
 }
