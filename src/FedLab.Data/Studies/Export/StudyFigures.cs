@@ -112,6 +112,7 @@ public static class StudyFigures
                 YLabel = "simulated seconds to target (log)",
                 LogX = true,
                 LogY = true,
+                EmptyText = "no configuration has a finished seed that reached the target",
             };
             foreach (var c in group.Members.Where(c => c.SeedsFinished > 0))
             {

@@ -18,6 +18,8 @@ public sealed class SvgChart
     public required string YLabel { get; init; }
     public bool LogX { get; init; }
     public bool LogY { get; init; }
+    /// <summary>What an empty chart says (no finished run yet, or no configuration reached the target).</summary>
+    public string EmptyText { get; init; } = "no finished runs yet";
     public List<ChartSeries> Series { get; } = [];
     public List<(double X, string Label)> Markers { get; } = [];
 
@@ -29,13 +31,13 @@ public sealed class SvgChart
     {
         var points = Series.SelectMany(s => s.Points).Where(p => double.IsFinite(p.X) && double.IsFinite(p.Y) && (!LogX || p.X > 0) && (!LogY || p.Y > 0)).ToList();
         var sb = new StringBuilder();
-        sb.Append(Inv($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{Height}\" viewBox=\"0 0 {Width} {Height}\" font-family=\"DejaVu Sans, Arial, Helvetica, sans-serif\">"));
+        sb.Append(Inv($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{Height}\" viewBox=\"0 0 {Width} {Height}\" style=\"max-width: 100%; height: auto\" font-family=\"DejaVu Sans, Arial, Helvetica, sans-serif\">"));
         sb.Append(Inv($"<rect x=\"0\" y=\"0\" width=\"{Width}\" height=\"{Height}\" fill=\"#ffffff\"/>"));
         sb.Append(Inv($"<text x=\"{Width / 2.0}\" y=\"24\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\" fill=\"#222\">{Esc(Title)}</text>"));
         double plotW = Width - Left - Right, plotH = Height - Top - Bottom;
         if (points.Count == 0)
         {
-            sb.Append(Inv($"<text x=\"{Width / 2.0}\" y=\"{Height / 2.0}\" text-anchor=\"middle\" font-size=\"13\" fill=\"#666\">no finished runs yet</text></svg>"));
+            sb.Append(Inv($"<text x=\"{Width / 2.0}\" y=\"{Height / 2.0}\" text-anchor=\"middle\" font-size=\"13\" fill=\"#666\">{Esc(EmptyText)}</text></svg>"));
             return sb.ToString();
         }
         var xs = points.Select(p => p.X).Concat(Markers.Select(m => m.X)).Where(x => !LogX || x > 0).ToList();
