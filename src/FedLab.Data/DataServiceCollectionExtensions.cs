@@ -28,6 +28,8 @@ public static class DataServiceCollectionExtensions
             sp.GetRequiredService<IDbContextFactory<FedLabDbContext>>(), sp.GetService<ILoggerFactory>(), sp.GetService<TimeProvider>()));
         services.TryAddSingleton(sp => new RunLauncher(
             sp.GetRequiredService<RunStore>(), sp.GetRequiredService<RunRecorderFactory>(), sp.GetRequiredService<FedLabDataOptions>(), sp.GetService<TimeProvider>()));
+        services.TryAddSingleton(sp => new Studies.StudyStore(sp.GetRequiredService<IDbContextFactory<FedLabDbContext>>(), sp.GetRequiredService<RunStore>()));
+        services.TryAddSingleton(sp => new Studies.StudyAnalysis(sp.GetRequiredService<RunStore>()));
         return services;
     }
 }

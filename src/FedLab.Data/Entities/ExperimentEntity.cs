@@ -7,4 +7,6 @@ public sealed class ExperimentEntity
     public required string Name { get; set; }
     public string? Description { get; set; }
     public DateTime CreatedAt { get; set; }
+    /// <summary>The study spec (Engine.Studies.StudySpecJson) when the experiment is a study; null for other experiments.</summary>
+    public string? StudySpecJson { get; set; }
 }

@@ -15,7 +15,7 @@ namespace FedLab.Data.Migrations
         protected override void BuildModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
-            modelBuilder.HasAnnotation("ProductVersion", "10.0.12");
+            modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
             modelBuilder.Entity("FedLab.Data.Entities.ClientRoundEntity", b =>
                 {
@@ -133,6 +133,9 @@ namespace FedLab.Data.Migrations
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StudySpecJson")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");

@@ -21,6 +21,8 @@ internal sealed class CliDatabase : IAsyncDisposable
     public FedLabSettings Settings { get; }
     public RunStore Store => _services.GetRequiredService<RunStore>();
     public RunLauncher Launcher => _services.GetRequiredService<RunLauncher>();
+    public Data.Studies.StudyStore Studies => _services.GetRequiredService<Data.Studies.StudyStore>();
+    public Data.Studies.StudyAnalysis StudyAnalysis => _services.GetRequiredService<Data.Studies.StudyAnalysis>();
 
     public static async Task<CliDatabase> OpenAsync(FedLabSettings settings, TextWriter error, CancellationToken ct)
     {

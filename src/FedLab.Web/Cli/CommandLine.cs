@@ -16,6 +16,8 @@ internal static class CommandLine
           runs [--limit <n>] [--status <s>] [--framework <f>] [--text <t>] [--json]
                                                                  list recent runs (id, name, framework, status, rounds, accuracy); --json: as JSON
           compare --config <compare.json> [--out <table.csv>]    one base spec under several frameworks: table, CSV and JSON, recorded as an experiment
+          study --config <study.json> --out <folder> [--profile <preset>|clientGflops=..,upMbps=..] [--rerun-failed] [--png-300dpi]
+                                                                 a study (frameworks × axes × seeds): progress, table with 95% CIs, figures, CSV, LaTeX, report; again to resume
           resume --run <id> [--out <results.json>]               continue an interrupted, cancelled or failed run from its last round
           export --runs <id,id,...> --out <file.csv|file.json> [--rows rounds|clients]
                                                                  one row per run and round (CSV; per client round with --rows clients), or everything (JSON)
@@ -33,6 +35,7 @@ internal static class CommandLine
     {
         ["run"] = ["config", "out"],
         ["compare"] = ["config", "out"],
+        ["study"] = ["config", "out", "profile"],
         ["runs"] = ["limit", "status", "framework", "text"],
         ["resume"] = ["run", "out"],
         ["export"] = ["runs", "out", "rows"],
@@ -41,7 +44,7 @@ internal static class CommandLine
     };
 
     /// <summary>Options that take no value.</summary>
-    private static readonly Dictionary<string, string[]> Flags = new() { ["runs"] = ["json"] };
+    private static readonly Dictionary<string, string[]> Flags = new() { ["runs"] = ["json"], ["study"] = ["rerun-failed", "png-300dpi"] };
 
     /// <summary>Options that may be given more than once.</summary>
     private static readonly Dictionary<string, string[]> Repeatable = new() { ["run"] = ["set"] };
@@ -186,6 +189,10 @@ internal static class CommandLine
             if (parsed.Command == "run")
             {
                 return await RunCommand.ExecuteAsync(parsed, Open, engine, output, error, cts.Token);
+            }
+            if (parsed.Command == "study")
+            {
+                return await StudyCommand.ExecuteAsync(parsed, Open, engine, output, error, cts.Token);
             }
             if (parsed.Command == "compare")
             {

@@ -41,6 +41,7 @@ public static class FedLabWebExtensions
         services.TryAddSingleton(settings.EngineOptions());
         services.TryAddSingleton<RunBroadcaster>();
         services.TryAddSingleton<RunSpecChecker>();
+        services.TryAddSingleton<Studies.StudyService>();
         services.TryAddSingleton<DatasetUploads>();
         services.TryAddSingleton<PartitionPreviewer>();
         services.TryAddSingleton<Views.RunVariants>();
@@ -94,6 +95,7 @@ public static class FedLabWebExtensions
         app.MapOpenApi();
         app.MapRunEndpoints();
         app.MapExperimentEndpoints();
+        app.MapStudyEndpoints();
         app.MapDatasetEndpoints();
         app.MapServiceEndpoints();
         app.MapHub<RunHub>(RunHub.Path);

@@ -29,7 +29,7 @@ public sealed class RunSpecSchemaTests
         var data = new TheoryData<string>();
         foreach (var file in Directory.GetFiles(Path.Combine(RepoPaths.Root, "examples"), "*.json").Order(StringComparer.Ordinal))
         {
-            if (!Path.GetFileName(file).StartsWith("compare-", StringComparison.Ordinal))
+            if (!Path.GetFileName(file).StartsWith("compare-", StringComparison.Ordinal) && !Path.GetFileName(file).StartsWith("study-", StringComparison.Ordinal))
             {
                 data.Add(Path.GetFileName(file));
             }

@@ -17,7 +17,7 @@ public static class SpecMutator
     public const int Kinds = 12;
 
     private static readonly string[] ExampleFiles = [.. Directory.GetFiles(Path.Combine(RepoPaths.Root, "examples"), "*.json")
-        .Where(f => !Path.GetFileName(f).StartsWith("compare", StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
+        .Where(f => !Path.GetFileName(f).StartsWith("compare", StringComparison.Ordinal) && !Path.GetFileName(f).StartsWith("study-", StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
 
     private static readonly string[] Texts = [.. ExampleFiles.Select(File.ReadAllText)];
 

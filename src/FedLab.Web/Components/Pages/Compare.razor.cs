@@ -28,6 +28,8 @@ public sealed partial class Compare : IDisposable
     private IReadOnlyList<OverlayLine> _byRound = [];
     private IReadOnlyList<OverlayLine> _byMb = [];
     private IReadOnlyList<OverlayLine> _byTflops = [];
+    private IReadOnlyList<OverlayLine> _bySimulated = [];
+    private string _profileName = Engine.Studies.DeploymentPresets.LaptopBroadband.Name;
     private double _targetPercent = 80;
     private double _targetMacroF1 = 0.8;
     private bool _targetChosen;
@@ -100,7 +102,32 @@ public sealed partial class Compare : IDisposable
         _byRound = [.. Lines(s => s.Rounds.Select(r => (double)r).ToList()), .. BaselineLines()];
         _byMb = Lines(s => s.CumulativeMbUp.Zip(s.CumulativeMbDown, (u, d) => u + d).ToList());
         _byTflops = Lines(s => s.CumulativeClientTflops);
+        await LoadSimulatedAsync();
         _loading = false;
+    }
+
+    /// <summary>
+    /// Accuracy against simulated time under the chosen deployment profile (the studies' what-if: each stored round's
+    /// exact bytes, analytic FLOPs and message pattern on the profile's links and devices).
+    /// </summary>
+    private async Task LoadSimulatedAsync()
+    {
+        var profile = Engine.Studies.DeploymentPresets.Find(_profileName) ?? Engine.Studies.DeploymentPresets.LaptopBroadband;
+        var seconds = new Dictionary<Guid, IReadOnlyList<double>>();
+        foreach (var s in _series)
+        {
+            if (await Store.GetRunAsync(s.RunId, _cts.Token) is { } detail)
+            {
+                seconds[s.RunId] = Engine.Studies.WhatIfClock.Cumulative(Data.Studies.StudyAnalysis.RoundCosts(detail).Rounds, profile);
+            }
+        }
+        _bySimulated = [.. Lines(s => seconds.TryGetValue(s.RunId, out var t) && t.Count == s.Count ? t : [.. Enumerable.Repeat(double.NaN, s.Count)])];
+    }
+
+    private async Task SetProfileAsync(string name)
+    {
+        _profileName = name;
+        await LoadSimulatedAsync();
     }
 
     /// <summary>Each run's line says what model its accuracy comes from; a series of a different kind is dashed.</summary>

@@ -32,7 +32,8 @@ public sealed class ComparePageTests
         Assert.Contains("training.rounds", diff, StringComparison.Ordinal);
         Assert.Contains("seed", diff, StringComparison.Ordinal);
         Assert.DoesNotContain("dataset.maxTokens", diff, StringComparison.Ordinal);
-        cut.WaitForAssertion(() => Assert.Equal(3, ctx.Calls("newPlot").Count), TimeSpan.FromSeconds(5));
+        // Four overlays: accuracy against round, MB, client TFLOPs and simulated time (the studies' what-if).
+        cut.WaitForAssertion(() => Assert.Equal(4, ctx.Calls("newPlot").Count), TimeSpan.FromSeconds(5));
 
         foreach (var e in events.Skip(split))
         {
