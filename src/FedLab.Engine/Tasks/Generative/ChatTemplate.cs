@@ -166,9 +166,9 @@ public sealed class ChatTemplate
         return pieces;
     }
 
-    /// <summary>The ids of a piece's text (special tokens are pieces of their own).</summary>
-    public IReadOnlyList<int> Ids(TemplatePiece piece) =>
-        piece.TokenId is int id ? [id] : _tokenizer.EncodeText(piece.Text!);
+    /// <summary>The first <paramref name="maxTokens"/> ids of a piece's text (special tokens are pieces of their own).</summary>
+    public IReadOnlyList<int> Ids(TemplatePiece piece, int maxTokens = int.MaxValue) =>
+        piece.TokenId is int id ? [id] : _tokenizer.EncodeText(piece.Text!, maxTokens);
 
     private void Header(List<TemplatePiece> pieces, string role)
     {

@@ -41,7 +41,8 @@ public static class GenerativeTokenization
     public static (int[] Ids, int[] Targets, int PromptLength) Encode(ChatTemplate template, IReadOnlyList<ChatMessage> messages, int maxTokens)
     {
         var pieces = template.Render(messages, generationPrompt: false);
-        var pieceIds = pieces.Select(p => template.Ids(p).ToList()).ToList();
+        // No piece can keep more than maxTokens ids: long e-mails are not encoded past that.
+        var pieceIds = pieces.Select(p => template.Ids(p, maxTokens).ToList()).ToList();
         int lastAnswer = pieces.Count - 1;
         while (lastAnswer > 0 && pieces[lastAnswer - 1].Kind == TemplatePieceKind.Answer)
         {
