@@ -5,8 +5,8 @@ namespace FedLab.Engine.Tasks.Generative;
 /// <summary>
 /// How a conversation becomes tokens, as pieces: template markup (never cut), message content (cut from its end when
 /// the example is too long) and answers (the assistant's content and its end token: the only trained positions).
-/// Special tokens come by id from tokenizer.json's added tokens, never by matching their text, so a user's text that
-/// happens to contain "&lt;|im_end|&gt;" stays text.
+/// The template's special tokens come by id from tokenizer.json's added tokens (a special token spelled inside a
+/// message's content is still recognised by the byte-level tokenizers, as transformers' tokenizers do).
 /// <list type="bullet">
 /// <item>llama3: <c>&lt;|begin_of_text|&gt;&lt;|start_header_id|&gt;user&lt;|end_header_id|&gt;\n\n{content}&lt;|eot_id|&gt;</c> per
 /// message (content trimmed, as Meta's template does), answers end with &lt;|eot_id|&gt;.</item>

@@ -87,7 +87,7 @@ internal static class GenerativeEnvironment
             lora = new LoraOptions(spec.FineTune.Lora.Rank, spec.FineTune.Lora.Alpha, spec.FineTune.Lora.Dropout, spec.FineTune.Lora.Targets.ToHashSet(StringComparer.Ordinal));
             model.AddLora(lora, device);
         }
-        var generative = new GenerativeTask(template, tokenizer, task.MaxNewTokens, task.GenerateLimit);
+        var generative = new GenerativeTask(template, tokenizer, task.MaxNewTokens, task.GenerateLimit, backbone.Config.MaxPositions);
         return RunEnvironment.Generating(spec, device, info, dataset, train, validation, test, @public, partition, model, lora, mode, generative);
     }
 }

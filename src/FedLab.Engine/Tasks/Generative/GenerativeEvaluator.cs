@@ -103,7 +103,7 @@ public static class GenerativeEvaluator
                     }
                     sequences[i].Add(token);
                     written[i].Add(token);
-                    done[i] = task.Tokenizer.Decode(written[i]).Contains('\n', StringComparison.Ordinal);
+                    done[i] = task.Tokenizer.Decode(written[i]).Contains('\n', StringComparison.Ordinal) || sequences[i].Count >= task.MaxPositions;
                 }
             }
             for (int i = 0; i < n; i++)

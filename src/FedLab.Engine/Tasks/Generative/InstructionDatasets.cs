@@ -43,6 +43,30 @@ public static class InstructionDatasets
         return new TextDataset(SpamYesNo, answers, spam.Train.Select(Convert), spam.Test.Select(Convert), spam.Public.Select(Convert), generative: true);
     }
 
+    /// <summary>Whether a .jsonl file's first row is instruction data (has "instruction" or "messages"), not text and label.</summary>
+    public static bool LooksLikeInstructions(string path, bool gzip)
+    {
+        using var reader = UserDatasetLoader.OpenText(path, gzip);
+        string? line;
+        while ((line = reader.ReadLine()) is not null && string.IsNullOrWhiteSpace(line))
+        {
+        }
+        if (line is null)
+        {
+            return false;
+        }
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(line.TrimStart('\uFEFF'));
+            return doc.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                && (doc.RootElement.TryGetProperty("instruction", out _) || doc.RootElement.TryGetProperty("messages", out _));
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Reads a user's .jsonl (or .jsonl.gz) instruction file within <paramref name="limits"/>.</summary>
     public static TextDataset Load(string path, DatasetReadLimits limits, int splitSeed = UserDatasetLoader.DefaultSplitSeed)
     {
