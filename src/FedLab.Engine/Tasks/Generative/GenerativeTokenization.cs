@@ -6,7 +6,7 @@ namespace FedLab.Engine.Tasks.Generative;
 /// <summary>
 /// Conversations to token ids with next-token targets on the answers only. An example longer than maxTokens loses the
 /// end of its longest content (the e-mail's tail, then the next longest, ...), never template markup; only when markup
-/// and answers alone are too long is the final answer cut from its end, then the start of the sequence dropped. Every
+/// and answers alone are too long is the start of the sequence dropped, then the final answer cut from its end. Every
 /// example keeps at least one answer token, so no batch has nothing to learn from.
 /// </summary>
 public static class GenerativeTokenization
@@ -69,19 +69,6 @@ public static class GenerativeTokenization
             pieceIds[longest].RemoveRange(pieceIds[longest].Count - cut, cut);
             overflow -= cut;
         }
-        // 2. Cut the final answer's text from its end (its end token goes too: the answer no longer ends there).
-        if (overflow > 0)
-        {
-            var answer = pieceIds[lastAnswer];
-            int keep = Math.Max(1, answer.Count - overflow);
-            overflow -= answer.Count - keep;
-            answer.RemoveRange(keep, answer.Count - keep);
-            for (int p = lastAnswer + 1; p < pieces.Count && overflow > 0; p++)
-            {
-                overflow -= pieceIds[p].Count;
-                pieceIds[p].Clear();
-            }
-        }
         var ids = new List<int>(maxTokens);
         var isAnswer = new List<bool>(maxTokens);
         int promptLength = 0;
@@ -94,15 +81,15 @@ public static class GenerativeTokenization
             ids.AddRange(pieceIds[p]);
             isAnswer.AddRange(Enumerable.Repeat(pieces[p].Kind == TemplatePieceKind.Answer, pieceIds[p].Count));
         }
-        // 3. Still too long (markup and earlier answers alone): drop the start, keeping the final answer.
-        int drop = Math.Max(0, ids.Count - maxTokens);
-        if (drop > 0)
-        {
-            drop = Math.Min(drop, Math.Max(0, promptLength - 1));
-            ids.RemoveRange(0, drop);
-            isAnswer.RemoveRange(0, drop);
-            promptLength -= drop;
-        }
+        // 2. Markup (and earlier turns) alone too long: drop the start, keeping the prompt's last token.
+        int drop = Math.Min(Math.Max(0, ids.Count - maxTokens), Math.Max(0, promptLength - 1));
+        ids.RemoveRange(0, drop);
+        isAnswer.RemoveRange(0, drop);
+        promptLength -= drop;
+        // 3. Still too long: cut the final answer from its end (its end token first), keeping one answer token.
+        int tail = Math.Min(Math.Max(0, ids.Count - maxTokens), Math.Max(0, ids.Count - promptLength - 1));
+        ids.RemoveRange(ids.Count - tail, tail);
+        isAnswer.RemoveRange(isAnswer.Count - tail, tail);
         var targets = new int[ids.Count];
         for (int t = 0; t < ids.Count; t++)
         {

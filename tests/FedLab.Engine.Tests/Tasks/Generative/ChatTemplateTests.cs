@@ -45,14 +45,20 @@ public sealed class ChatTemplateTests
         var text = Tiny.Decode(ids.Take(prompt));
         Assert.StartsWith("### Instruction:\nIs this spam?\n\nxxx", text, StringComparison.Ordinal);
         Assert.EndsWith("x\n\n### Response:\n", text, StringComparison.Ordinal);
-        Assert.Equal(4, targets.Count(t => t != ResponseTargets.Ignore)); // "yes" (3 byte tokens here) and the end token
+        Assert.Equal(Tiny.EncodeText("yes").Count + 1, targets.Count(t => t != ResponseTargets.Ignore)); // "yes" and the end token
     }
 
     [Fact]
-    public void TooFewTokensForTheMarkup_IsAClearError()
+    public void MarkupLongerThanMaxTokens_DropsTheStart_KeepingTheAnswer_AndNoRoomAtAllIsAClearError()
     {
-        var template = ChatTemplate.For(ChatTemplateKind.Alpaca, Tiny);
-        var error = Assert.Throws<InvalidDataException>(() => GenerativeTokenization.Encode(template, Conversation, 8));
+        var tokenizer = Tiny;
+        var template = ChatTemplate.For(ChatTemplateKind.Alpaca, tokenizer);
+        var (ids, targets, prompt) = GenerativeTokenization.Encode(template, Conversation, 8);
+        Assert.Equal(8, ids.Length);
+        Assert.Equal("no", tokenizer.Decode(ids.Skip(prompt).Take(ids.Length - prompt - 1)));
+        Assert.Equal(tokenizer.EncodeText("no").Count + 1, targets.Count(t => t != ResponseTargets.Ignore));
+
+        var error = Assert.Throws<InvalidDataException>(() => GenerativeTokenization.Encode(template, Conversation, 1));
         Assert.Contains("maxTokens", error.Message, StringComparison.Ordinal);
     }
 }
