@@ -40,6 +40,15 @@ public sealed record RunMetricSummary
     public MetricSummary BalancedAccuracy { get; init; } = MetricSummary.Empty;
     public MetricSummary Auprc { get; init; } = MetricSummary.Empty;
 
+    /// <summary>
+    /// Generative runs (test.exactMatch, test.perplexity): exact match of greedy answers and perplexity on the answer
+    /// tokens, best = at the validation-chosen round; Empty for a classification run. A generative run's Accuracy is its
+    /// exact match too, so pages show it under that name and leave the accuracy columns empty ("–").
+    /// </summary>
+    public MetricSummary ExactMatch { get; init; } = MetricSummary.Empty;
+    public MetricSummary Perplexity { get; init; } = MetricSummary.Empty;
+    public bool Generative { get; init; }
+
     /// <summary>Always predicting the test split's majority class; null for runs recorded before class counts were.</summary>
     public Engine.Runs.MajorityBaseline? Baseline { get; init; }
 

@@ -3,7 +3,7 @@ namespace FedLab.Engine.Datasets;
 /// <summary>Finds datasets by name (the bundled ones) or by path (a user's .csv or .jsonl file).</summary>
 public static class DatasetCatalog
 {
-    private static readonly string[] Bundled = ["spam", "fortunes"];
+    private static readonly string[] Bundled = ["spam", "fortunes", Tasks.Generative.InstructionDatasets.SpamYesNo];
 
     /// <summary>Names of the datasets shipped under data/ (see data/README.md for sources and licences).</summary>
     public static IReadOnlyList<string> BundledNames { get; } = Array.AsReadOnly(Bundled);
@@ -27,6 +27,11 @@ public static class DatasetCatalog
             return userLimits is null ? UserDatasetLoader.Load(nameOrPath, splitSeed) : UserDatasetLoader.Load(nameOrPath, userLimits, splitSeed);
         }
         string name = nameOrPath.ToLowerInvariant();
+        if (Tasks.Generative.InstructionDatasets.IsBundled(name))
+        {
+            // The generative question is made from the spam corpus at load time (same examples, same split).
+            return Tasks.Generative.InstructionDatasets.FromSpam(Load("spam", dataDirectory, splitSeed, userLimits));
+        }
         string path = Path.Combine(dataDirectory ?? DefaultDataDirectory, name + ".jsonl.gz");
         if (!File.Exists(path))
         {

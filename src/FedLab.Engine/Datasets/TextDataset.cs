@@ -8,12 +8,14 @@ public sealed class TextDataset
         IEnumerable<string> classNames,
         IEnumerable<TextExample> train,
         IEnumerable<TextExample> test,
-        IEnumerable<TextExample> publicSplit)
+        IEnumerable<TextExample> publicSplit,
+        bool generative = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         Name = name;
         string[] classes = [.. classNames];
-        if (classes.Length < 2)
+        // Generative data whose answers do not form a small set has one pseudo-class (see Tasks/Generative).
+        if (classes.Length < (generative ? 1 : 2))
         {
             throw new ArgumentException($"a dataset needs at least 2 classes, got {classes.Length}", nameof(classNames));
         }
@@ -22,6 +24,7 @@ public sealed class TextDataset
             throw new ArgumentException("class names must be distinct", nameof(classNames));
         }
         ClassNames = Array.AsReadOnly(classes);
+        IsGenerative = generative;
         // Copies, so nobody can change a dataset after the frameworks started reading it.
         Train = Checked(train, classes.Length, nameof(train));
         Test = Checked(test, classes.Length, nameof(test));
@@ -29,6 +32,9 @@ public sealed class TextDataset
     }
 
     public string Name { get; }
+
+    /// <summary>Instruction or chat data: every example carries <see cref="TextExample.Messages"/>.</summary>
+    public bool IsGenerative { get; }
 
     public IReadOnlyList<string> ClassNames { get; }
 

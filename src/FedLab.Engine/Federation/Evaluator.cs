@@ -13,6 +13,10 @@ public static class Evaluator
     /// <summary>Evaluates <paramref name="model"/> (e.g. a KD client of another architecture) with the run's settings.</summary>
     public static EvalMetrics Evaluate(RunEnvironment env, SequenceClassifier model, TokenizedSet set, CancellationToken ct)
     {
+        if (set.Responses is not null)
+        {
+            return Tasks.Generative.GenerativeEvaluator.Evaluate(env, model, set, ct); // answer-token loss, exact match
+        }
         int classes = env.Dataset.NumClasses;
         var confusion = new long[classes, classes];
         // For two classes, each example's probability of class 1 (in set order), for the precision-recall curve.

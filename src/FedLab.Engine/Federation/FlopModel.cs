@@ -11,7 +11,8 @@ namespace FedLab.Engine.Federation;
 ///                                               attention-output and the two feed-forward linears)
 ///                  + 4·B·T²·H                  (scores Q·Kᵀ and context P·V)
 ///                  + Σ_adapted 2·B·T·r·(in+out) (LoRA down and up projections)
-///   head     F_head = 2·B·H·C
+///   head     F_head = 2·B·H·C                (a generative model's language-model head runs at every position:
+///                                               2·B·T·H·V, V the vocabulary; see HeadPerToken)
 /// Backward through a block costs F_blk again for the activation gradients (needed whenever a trainable
 /// parameter lies in or below it), plus, for each trainable weight matrix, 2·B·T·in·out for its gradient
 /// (LoRA: 2·B·T·r·(in+out)). Blocks below the lowest trainable parameter get no backward pass at all.
@@ -55,14 +56,29 @@ public sealed class FlopModel(TransformerShape shape, double blockMacsPerToken, 
 
     public double HeadForward(int batch) => 2.0 * batch * shape.HiddenSize * numClasses;
 
+    /// <summary>
+    /// A generative model's head: the language-model head over every position (numClasses is then the vocabulary), so
+    /// its cost is per token; frozen under LoRA, so backward through it costs only the activation gradient.
+    /// </summary>
+    public bool HeadPerToken { get; init; }
+
+    /// <summary>Whether the head's weight trains (a classification head always does; a frozen LM head does not).</summary>
+    public bool HeadTrains { get; init; } = true;
+
+    /// <summary>The same model with a language-model head over every position (numClasses: the vocabulary).</summary>
+    public FlopModel WithLanguageModelHead(bool trains) =>
+        new(shape, blockMacsPerToken, loraWidth, numClasses, mode, lora, loraFromLayer) { HeadPerToken = true, HeadTrains = trains };
+
+    private double Head(int batch, int tokens) => HeadPerToken ? HeadForward(batch) * tokens : HeadForward(batch);
+
     /// <summary>Forward of the whole classifier (evaluation, logits on a public set).</summary>
-    public double Forward(int batch, int tokens) => BlocksForward(batch, tokens, 0, shape.Layers) + HeadForward(batch);
+    public double Forward(int batch, int tokens) => BlocksForward(batch, tokens, 0, shape.Layers) + Head(batch, tokens);
 
     /// <summary>One training step (forward + backward) over blocks [from, to) and, if included, the head.</summary>
     public double TrainStep(int batch, int tokens, int from, int to, bool includeHead)
     {
-        double forward = BlocksForward(batch, tokens, from, to) + (includeHead ? HeadForward(batch) : 0);
-        double backward = includeHead ? 2 * HeadForward(batch) : 0;
+        double forward = BlocksForward(batch, tokens, from, to) + (includeHead ? Head(batch, tokens) : 0);
+        double backward = includeHead ? (HeadTrains ? 2 : 1) * Head(batch, tokens) : 0;
         int lowestTrainable = mode switch
         {
             FineTuneMode.Full => from,

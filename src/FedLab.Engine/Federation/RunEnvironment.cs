@@ -1,6 +1,8 @@
 using FedLab.Engine.Datasets;
 using FedLab.Engine.Models;
 using FedLab.Engine.Runs;
+using FedLab.Engine.Tasks;
+using FedLab.Engine.Tasks.Generative;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -14,8 +16,9 @@ namespace FedLab.Engine.Federation;
 public sealed class RunEnvironment : IDisposable
 {
     private RunEnvironment(RunSpec spec, Device device, ModelInfo model, TextDataset dataset, TokenizedSet train, TokenizedSet validation, TokenizedSet test,
-        TokenizedSet @public, ClientPartition partition, SequenceClassifier classifier, LoraOptions? lora, FineTuneMode mode)
+        TokenizedSet @public, ClientPartition partition, SequenceClassifier classifier, LoraOptions? lora, FineTuneMode mode, GenerativeTask? generative = null)
     {
+        Generative = generative;
         Spec = spec;
         Device = device;
         ModelInfo = model;
@@ -29,7 +32,11 @@ public sealed class RunEnvironment : IDisposable
         Lora = lora;
         Mode = mode;
         Trainable = classifier.SetTrainable(mode);
-        Flops = FlopModel.For(classifier.Backbone, model.Family, dataset.NumClasses, mode, lora);
+        Flops = FlopModel.For(classifier.Backbone, model.Family, classifier.NumClasses, mode, lora);
+        if (generative is not null)
+        {
+            Flops = Flops.WithLanguageModelHead(trains: mode == FineTuneMode.Full);
+        }
     }
 
     public RunSpec Spec { get; }
@@ -48,6 +55,9 @@ public sealed class RunEnvironment : IDisposable
     public IReadOnlyList<(string Name, Parameter Parameter)> Trainable { get; }
     public FlopModel Flops { get; }
 
+    /// <summary>The chat template, tokenizer and generation limits of a generative run; null for classification.</summary>
+    public Tasks.Generative.GenerativeTask? Generative { get; private init; }
+
     public static Device ResolveDevice(string requested) => requested switch
     {
         "cpu" => CPU,
@@ -64,6 +74,10 @@ public sealed class RunEnvironment : IDisposable
         }
         var device = ResolveDevice(spec.Device);
         var info = ModelCatalog.Get(spec.Model);
+        if (spec.IsGenerative())
+        {
+            return GenerativeEnvironment.Create(spec, options, device, info);
+        }
         TextDataset dataset;
         try
         {
@@ -128,6 +142,11 @@ public sealed class RunEnvironment : IDisposable
             Partition.LabelHistograms,
             EngineVersion.Current);
     }
+
+    /// <summary>A generative environment: the same as a classifier's, with the language-model head's FLOPs and the task.</summary>
+    internal static RunEnvironment Generating(RunSpec spec, Device device, ModelInfo model, TextDataset dataset, TokenizedSet train, TokenizedSet validation,
+        TokenizedSet test, TokenizedSet @public, ClientPartition partition, SequenceClassifier classifier, LoraOptions? lora, FineTuneMode mode, GenerativeTask task) =>
+        new(spec, device, model, dataset, train, validation, test, @public, partition, classifier, lora, mode, generative: task);
 
     private static TokenizedSet Tokenize(ITextTokenizer tokenizer, IReadOnlyList<TextExample> examples, int maxTokens, bool sortByLength)
     {

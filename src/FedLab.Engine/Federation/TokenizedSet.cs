@@ -10,6 +10,9 @@ public sealed class TokenizedSet(int[][] ids, int[] labels, int padId)
     public int PadId { get; } = padId;
     public int Count => Labels.Length;
 
+    /// <summary>Generative data only: per-position next-token targets, prompt lengths and answers; null for classification.</summary>
+    public Tasks.Generative.ResponseTargets? Responses { get; init; }
+
     /// <summary>
     /// Tensors for the examples at <paramref name="indices"/>, padded to the longest of them (dynamic padding
     /// keeps short batches cheap). Created in the caller's dispose scope.
@@ -23,7 +26,9 @@ public sealed class TokenizedSet(int[][] ids, int[] labels, int padId)
         }
         var idData = new long[indices.Length * tokens];
         var maskData = new long[indices.Length * tokens];
-        var labelData = new long[indices.Length];
+        // Generative: labels are the next-token targets of every position, flattened [batch · tokens] (see ResponseTargets).
+        var targets = Responses?.Targets;
+        var labelData = new long[targets is null ? indices.Length : indices.Length * tokens];
         for (int b = 0; b < indices.Length; b++)
         {
             var row = Ids[indices[b]];
@@ -34,7 +39,16 @@ public sealed class TokenizedSet(int[][] ids, int[] labels, int padId)
                 idData[offset + t] = real ? row[t] : PadId;
                 maskData[offset + t] = real ? 1 : 0;
             }
-            labelData[b] = Labels[indices[b]];
+            if (targets is null)
+            {
+                labelData[b] = Labels[indices[b]];
+                continue;
+            }
+            var target = targets[indices[b]];
+            for (int t = 0; t < tokens; t++)
+            {
+                labelData[offset + t] = t < target.Length ? target[t] : Tasks.Generative.ResponseTargets.Ignore;
+            }
         }
         return new Batch(
             tensor(idData, [indices.Length, tokens], device: device),
@@ -45,5 +59,5 @@ public sealed class TokenizedSet(int[][] ids, int[] labels, int padId)
     }
 }
 
-/// <summary>One padded batch: ids and mask [batch, tokens], labels [batch].</summary>
+/// <summary>One padded batch: ids and mask [batch, tokens], labels [batch] (generative: next-token targets [batch · tokens]).</summary>
 public sealed record Batch(Tensor InputIds, Tensor AttentionMask, Tensor Labels, int Size, int Tokens);

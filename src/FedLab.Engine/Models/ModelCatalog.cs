@@ -30,8 +30,8 @@ public static class ModelCatalog
         new("tiny4", "tiny random BERT (4 layers, hidden 32) for tests", BertFamily.Instance, new TransformerShape(30522, 32, 4, 2, 64), RandomWithMiniLmVocabulary),
     ];
 
-    /// <summary>The bundled ids, then the registered folder names.</summary>
-    public static IEnumerable<string> Ids => All.Select(m => m.Id).Concat(Folders.Keys.Order(StringComparer.Ordinal));
+    /// <summary>The bundled ids, the tiny random decoders, then the registered folder names.</summary>
+    public static IEnumerable<string> Ids => All.Select(m => m.Id).Concat(TinyDecoderModels.Ids).Concat(Folders.Keys.Order(StringComparer.Ordinal));
 
     /// <summary>Short names registered for local folders, with their paths (the form lists them).</summary>
     public static IReadOnlyDictionary<string, string> RegisteredFolders => Folders;
@@ -39,7 +39,7 @@ public static class ModelCatalog
     /// <summary>Registers <paramref name="name"/> for the Hugging Face folder at <paramref name="folder"/>.</summary>
     public static void RegisterFolder(string name, string folder)
     {
-        if (All.Any(m => m.Id == name))
+        if (All.Any(m => m.Id == name) || TinyDecoderModels.IsTiny(name))
         {
             throw new ArgumentException($"'{name}' is a bundled model's id", nameof(name));
         }
@@ -66,12 +66,13 @@ public static class ModelCatalog
             return bundled;
         }
         string? folder = Folders.TryGetValue(id, out var registered) ? registered : HfFolder.LooksLikeFolder(id) ? id : null;
-        if (folder is null)
+        if (folder is null && !TinyDecoderModels.IsTiny(id))
         {
             return null;
         }
         try
         {
+            folder ??= TinyDecoderModels.Folder(id); // written on first use
             return HfFolder.Describe(id, folder);
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException or NotSupportedException or UnauthorizedAccessException)

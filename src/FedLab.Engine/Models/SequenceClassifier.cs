@@ -13,20 +13,30 @@ public sealed class SequenceClassifier : nn.Module<Tensor, Tensor, Tensor>
 {
 #pragma warning disable IDE1006 // field names are checkpoint keys
     private readonly nn.Module backbone;
-    private readonly ClassificationHead head;
+    private readonly nn.Module<Tensor, Tensor, Tensor> head;
 #pragma warning restore IDE1006
     private readonly ITextBackbone _backbone;
 
-    public SequenceClassifier(ITextBackbone backbone, int numClasses, Device device) : base(nameof(SequenceClassifier))
+    public SequenceClassifier(ITextBackbone backbone, int numClasses, Device device)
+        : this(backbone, new ClassificationHead(backbone.HiddenSize, numClasses, device, backbone.Pooling), numClasses)
+    {
+    }
+
+    /// <summary>
+    /// A backbone with another task head: a generative model's <see cref="Tasks.Generative.CausalLmHead"/> (outputs: the
+    /// vocabulary), which owns no parameter, so LoRA trains the adapters alone.
+    /// </summary>
+    public SequenceClassifier(ITextBackbone backbone, nn.Module<Tensor, Tensor, Tensor> head, int outputs) : base(nameof(SequenceClassifier))
     {
         _backbone = backbone;
         this.backbone = backbone as nn.Module ?? throw new ArgumentException("a backbone must be a TorchSharp module", nameof(backbone));
-        head = new ClassificationHead(_backbone.HiddenSize, numClasses, device, _backbone.Pooling);
-        NumClasses = numClasses;
+        this.head = head;
+        NumClasses = outputs;
         RegisterComponents();
     }
 
     public ITextBackbone Backbone => _backbone;
+    /// <summary>Classes of the head (a generative model: its vocabulary, the width of each position's logits).</summary>
     public int NumClasses { get; }
     public int NumLayers => _backbone.NumLayers;
 

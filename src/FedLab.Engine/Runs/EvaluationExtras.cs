@@ -17,6 +17,9 @@ public static class EvaluationExtras
     public const string ValidationBalancedAccuracy = "validation.balancedAccuracy";
     public const string TestBalancedAccuracy = "test.balancedAccuracy";
     public const string TestAuprc = "test.auprc";
+    public const string TestLoss = "test.loss";
+    public const string TestPerplexity = "test.perplexity";
+    public const string TestExactMatch = "test.exactMatch";
 
     /// <summary>Above this many classes the per-round confusion matrix (classes² numbers) is not stored.</summary>
     public const int MaxConfusionClasses = 20;
@@ -31,9 +34,22 @@ public static class EvaluationExtras
         extra is not null && extra.TryGetValue(name, out var v) ? v : null;
 
     /// <summary>The extras of one round: the test detail, the validation metrics, and (round 0) each split's class counts.</summary>
-    public static Dictionary<string, double> For(EvalMetrics test, EvalMetrics? validation, IReadOnlyDictionary<string, int[]>? splitClassCounts)
+    /// <param name="generative">
+    /// A generative run: its metrics' accuracy is exact match and its loss the answer-token cross-entropy; they are also
+    /// reported by their own names, with the perplexity exp(loss): "test.loss", "test.perplexity", "test.exactMatch" (and
+    /// "validation.*"). Derived from the three checkpointed numbers, so a KD consensus or a resumed run reports them too.
+    /// </param>
+    public static Dictionary<string, double> For(EvalMetrics test, EvalMetrics? validation, IReadOnlyDictionary<string, int[]>? splitClassCounts, bool generative = false)
     {
         var extra = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (generative)
+        {
+            AddGenerative(extra, "test", test);
+            if (validation is not null)
+            {
+                AddGenerative(extra, "validation", validation);
+            }
+        }
         AddDetail(extra, "test", test.Detail);
         if (validation is not null)
         {
@@ -57,6 +73,13 @@ public static class EvaluationExtras
             }
         }
         return extra;
+    }
+
+    private static void AddGenerative(Dictionary<string, double> extra, string split, EvalMetrics metrics)
+    {
+        extra[$"{split}.loss"] = metrics.Loss;
+        extra[$"{split}.perplexity"] = Math.Exp(metrics.Loss);
+        extra[$"{split}.exactMatch"] = metrics.Accuracy;
     }
 
     private static void AddDetail(Dictionary<string, double> extra, string split, EvalDetail? detail)

@@ -101,7 +101,7 @@ public sealed class RunExecutor(EngineOptions options, TimeProvider? time = null
                 var none = new Dictionary<PayloadKind, long>();
                 var clientAccuracy = (algorithm as IClientModelEvaluation)?.ClientAccuracy;
                 var zero = new RoundMetrics(completed, initial, 0, 0, 0, none, none, 0, 0, 0, evalClock.Elapsed.TotalSeconds, evalClock.Elapsed.TotalSeconds, null,
-                    clientAccuracy?.Mean, clientAccuracy?.Std, MetricNames.Merge(initial.Extra, EvaluationExtras.For(initial, initialValidation, SplitClassCounts(env))));
+                    clientAccuracy?.Mean, clientAccuracy?.Std, MetricNames.Merge(initial.Extra, EvaluationExtras.For(initial, initialValidation, SplitClassCounts(env), env.Generative is not null)));
                 rounds.Add(zero);
                 var zeroDiverged = RunDivergedException.Check(zero);
                 sink.Publish(new RoundFinished(runId, _time.GetUtcNow(), zero, spec.Training.Rounds, zeroDiverged is null ? Checkpoint(completed) : null));
@@ -150,7 +150,7 @@ public sealed class RunExecutor(EngineOptions options, TimeProvider? time = null
                 var validation = EvaluateValidation(algorithm, env, ct);
                 double evalSeconds = evalClock.Elapsed.TotalSeconds;
                 var summary = Summarise(round, global, outcome, evalSeconds, roundClock.Elapsed.TotalSeconds, (algorithm as IClientModelEvaluation)?.ClientAccuracy);
-                var metrics = summary with { Extra = MetricNames.Merge(summary.Extra, EvaluationExtras.For(global, validation, null)) };
+                var metrics = summary with { Extra = MetricNames.Merge(summary.Extra, EvaluationExtras.For(global, validation, null, env.Generative is not null)) };
                 rounds.Add(metrics);
                 stopping.Observe(round, validation?.Accuracy);
                 // A non-finite loss cannot recover: record the round (so its NaN shows), keep the checkpoint of the

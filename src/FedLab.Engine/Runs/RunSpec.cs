@@ -24,6 +24,9 @@ public sealed record RunSpec
 
     public required DatasetSpec Dataset { get; init; }
 
+    /// <summary>Classification (absent: the default) or generative instruction tuning (<see cref="Tasks.TaskSpec"/>).</summary>
+    public Tasks.TaskSpec? Task { get; init; }
+
     public required PartitionSpec Partition { get; init; }
 
     /// <summary>The JSON name of a registered framework (<see cref="Frameworks.FrameworkRegistry"/>): fedllm, kd, split, centralized.</summary>

@@ -174,6 +174,7 @@ public sealed class RunSpecValidator
             check(test >= 1, "dataset.testLimit", $"must be at least 1, got {test}");
         }
         ValidationRules.Check(spec, check, range);
+        Tasks.TaskRules.Check(spec, check, range);
     }
 
     private static string F(double value) => value.ToString("G", CultureInfo.InvariantCulture);

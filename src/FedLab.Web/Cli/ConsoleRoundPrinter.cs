@@ -8,6 +8,7 @@ internal sealed class ConsoleRoundPrinter(TextWriter output, string? label = nul
 {
     private long _bytesUp;
     private long _bytesDown;
+    private string _headline = "acc";
 
     public void Publish(RunEvent runEvent)
     {
@@ -15,17 +16,22 @@ internal sealed class ConsoleRoundPrinter(TextWriter output, string? label = nul
         switch (runEvent)
         {
             case RunStarted s:
+                _headline = Engine.Tasks.TaskSpecExtensions.IsGenerative(s.Spec) ? "exact match" : "acc";
                 output.WriteLine(Invariant($"{prefix}{s.Spec.Framework.ToString().ToLowerInvariant()} on {s.Info.ModelDisplayName}, {s.Info.Device}; {s.Info.TrainableParameters:N0} of {s.Info.TotalParameters:N0} parameters train; {s.Info.TrainExamples} train / {s.Info.TestExamples} test examples, {s.Spec.Partition.Clients} clients"));
                 break;
             case RoundFinished r:
                 var m = r.Metrics;
                 _bytesUp += m.BytesUp;
                 _bytesDown += m.BytesDown;
+                // A generative round: exact match, perplexity and answer-token loss instead of accuracy and macro-F1.
+                var quality = m.Extra is { } x && x.TryGetValue(EvaluationExtras.TestPerplexity, out var perplexity)
+                    ? Invariant($"exact {m.Global.Accuracy:F4}  ppl {perplexity:F3}  loss {m.Global.Loss:F4}")
+                    : Invariant($"acc {m.Global.Accuracy:F4}  f1 {m.Global.MacroF1:F4}  loss {m.Global.Loss:F4}");
                 output.WriteLine(Invariant(
-                    $"{prefix}round {m.Round,3}/{r.TotalRounds}  acc {m.Global.Accuracy:F4}  f1 {m.Global.MacroF1:F4}  loss {m.Global.Loss:F4}  up {Mb(m.BytesUp),8:F3} MB  down {Mb(m.BytesDown),8:F3} MB  client {m.ClientFlops / 1e12,7:F3} TFLOP  {m.WallSeconds,6:F1} s{Realism(m)}"));
+                    $"{prefix}round {m.Round,3}/{r.TotalRounds}  {quality}  up {Mb(m.BytesUp),8:F3} MB  down {Mb(m.BytesDown),8:F3} MB  client {m.ClientFlops / 1e12,7:F3} TFLOP  {m.WallSeconds,6:F1} s{Realism(m)}"));
                 break;
             case RunFinished f:
-                output.WriteLine(Invariant($"{prefix}finished: best acc {f.BestAccuracy:F4}, final acc {f.FinalAccuracy:F4}, {Mb(_bytesUp):F2} MB up, {Mb(_bytesDown):F2} MB down, {f.WallSeconds:F1} s"));
+                output.WriteLine(Invariant($"{prefix}finished: best {_headline} {f.BestAccuracy:F4}, final {_headline} {f.FinalAccuracy:F4}, {Mb(_bytesUp):F2} MB up, {Mb(_bytesDown):F2} MB down, {f.WallSeconds:F1} s"));
                 break;
             case RunCancelled c:
                 output.WriteLine($"{prefix}cancelled after {c.CompletedRounds} completed round(s)");

@@ -75,7 +75,9 @@ public sealed class DatasetUploads(IOptions<FedLabSettings> settings, ILogger<Da
             TextDataset dataset;
             try
             {
-                dataset = UserDatasetLoader.Load(target, Limits);
+                dataset = format == UserFileFormat.JsonLines && Engine.Tasks.Generative.InstructionDatasets.LooksLikeInstructions(target, gzip)
+                    ? Engine.Tasks.Generative.InstructionDatasets.Load(target, Limits) // instruction/output or messages rows, for a generative task
+                    : UserDatasetLoader.Load(target, Limits);
             }
             catch (DatasetFormatException ex)
             {

@@ -13,6 +13,10 @@ internal sealed class Distiller(RunEnvironment env, TokenizedSet publicSet, doub
 {
     public DistillationResult Distill(KdArchitecture architecture, Tensor teacher, int steps, long seed, CancellationToken ct)
     {
+        if (publicSet.Responses is not null)
+        {
+            return Tasks.Generative.GenerativeDistillation.Distill(env, publicSet, temperature, learningRate, architecture, teacher, steps, seed, ct);
+        }
         var t = env.Spec.Training;
         random.manual_seed(seed);
         var batches = new BatchCursor(Enumerable.Range(0, publicSet.Count).ToArray(), t.BatchSize, seed);

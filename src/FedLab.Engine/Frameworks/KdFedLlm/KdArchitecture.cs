@@ -48,14 +48,29 @@ internal sealed class KdArchitecture : IDisposable
     {
         RequireSameVocabulary(env, store, info, field);
         random.manual_seed(seed); // LoRA and head initialisation, as for the run's model
-        var backbone = store.CreateBackbone(info, env.Spec.Training.Dropout, env.Device, layers);
-        var model = new SequenceClassifier(backbone, env.Dataset.NumClasses, env.Device);
+        SequenceClassifier model;
+        ITextBackbone backbone;
+        if (env.Generative is not null && info.Family is Models.Decoder.HfDecoderFamily decoder)
+        {
+            var causal = decoder.CreateCausalLanguageModel(info, env.Spec.Training.Dropout, env.Device, layers);
+            backbone = causal;
+            model = new SequenceClassifier(causal, new Tasks.Generative.CausalLmHead(causal), causal.Config.VocabSize);
+        }
+        else
+        {
+            backbone = store.CreateBackbone(info, env.Spec.Training.Dropout, env.Device, layers);
+            model = new SequenceClassifier(backbone, env.Dataset.NumClasses, env.Device);
+        }
         if (env.Lora is not null)
         {
             model.AddLora(env.Lora, env.Device);
         }
         var trainable = model.SetTrainable(env.Mode);
-        var flops = FlopModel.For(backbone, info.Family, env.Dataset.NumClasses, env.Mode, env.Lora);
+        var flops = FlopModel.For(backbone, info.Family, model.NumClasses, env.Mode, env.Lora);
+        if (env.Generative is not null)
+        {
+            flops = flops.WithLanguageModelHead(trains: env.Mode == FineTuneMode.Full);
+        }
         return new KdArchitecture(KeyOf(info, layers), model, trainable, flops, env, owned: true);
     }
 

@@ -77,8 +77,10 @@ public sealed class KdFedLlmAlgorithm : IFederatedAlgorithm, IClientModelEvaluat
     public RoundOutcome RunRound(int round, IReadOnlyList<int> clients, ClientReports reports, CancellationToken ct)
     {
         var serverClock = new Stopwatch();
-        int classes = _env.Dataset.NumClasses;
-        using var aggregator = new LogitsAggregator(_public.Count, classes, _kd.Aggregation, _env.Device);
+        // Classification: one row per public example over the classes; generative: one row per answer position over the vocabulary.
+        int classes = _env.Generative is null ? _env.Dataset.NumClasses : _env.Model.NumClasses;
+        int rows = _public.Responses is null ? _public.Count : Tasks.Generative.GenerativeDistillation.Layout(_public).Rows;
+        using var aggregator = new LogitsAggregator(rows, classes, _kd.Aggregation, _env.Device);
         var failed = new List<ClientFailure>();
         void Fail(ClientFailure failure)
         {
@@ -181,7 +183,7 @@ public sealed class KdFedLlmAlgorithm : IFederatedAlgorithm, IClientModelEvaluat
         {
             return 0;
         }
-        using var teacher = LogitsCodec.Decode(task.Link.Received(consensus), _env.Dataset.NumClasses, _env.Device);
+        using var teacher = LogitsCodec.Decode(task.Link.Received(consensus), _env.Generative is null ? _env.Dataset.NumClasses : _env.Model.NumClasses, _env.Device);
         var distilled = _distiller.Distill(architecture, teacher, _kd.DistillationSteps, SeedMix.Derive(_env.Spec.Seed, task.Round, client, 1), ct);
         KeepState(client, architecture);
         return distilled.Flops;

@@ -87,7 +87,8 @@ public static class KdOptionsRules
         {
             yield return new("kd.publicSize", $"must be between 1 and the size of the public split ({facts.PublicExamples} examples in {facts.Name}), got {size}");
         }
-        if (kd.TopK is int k && k > facts.Classes)
+        // A generative run's rows are over the vocabulary: any k up to it is meaningful (k ≥ vocabulary sends every token).
+        if (kd.TopK is int k && k > facts.Classes && !Tasks.TaskSpecExtensions.IsGenerative(spec))
         {
             yield return new("kd.topK", $"must be between 1 and the number of classes ({facts.Classes} in {facts.Name}), got {k}");
         }

@@ -21,12 +21,16 @@ internal static class KdPublicSet
             chosen = chosen.Take(size).Order().ToArray(); // ascending keeps the split's shortest-first order
         }
         var ids = chosen.Select(i => all.Ids[i]).ToArray();
-        return new TokenizedSet(ids, Enumerable.Repeat(-1, ids.Length).ToArray(), all.PadId);
+        return new TokenizedSet(ids, Enumerable.Repeat(-1, ids.Length).ToArray(), all.PadId) { Responses = all.Responses?.Select(chosen) };
     }
 
     /// <summary>Log-probabilities [N, C] of <paramref name="architecture"/>'s current state on the public set, in eval mode.</summary>
     public static (Tensor LogProbs, double Flops) Logits(RunEnvironment env, KdArchitecture architecture, TokenizedSet publicSet, CancellationToken ct)
     {
+        if (publicSet.Responses is not null)
+        {
+            return Tasks.Generative.GenerativeDistillation.Logits(env, architecture.Model, architecture.Flops, publicSet, ct); // [answer positions, vocab]
+        }
         int batchSize = env.Spec.Training.EvalBatchSize;
         var result = empty(publicSet.Count, env.Dataset.NumClasses, device: env.Device).DetachFromDisposeScope();
         double flops = 0;

@@ -30,7 +30,8 @@ public sealed partial record SplitParts(
         {
             return true;
         }
-        if (name.StartsWith("head.", StringComparison.Ordinal) || DecoderFinalNorm().IsMatch(name))
+        // A generative decoder's untied language-model head (backbone.lm_head) is the server's, with the final norm.
+        if (name.StartsWith("head.", StringComparison.Ordinal) || DecoderFinalNorm().IsMatch(name) || name == "backbone.lm_head")
         {
             return false;
         }

@@ -28,6 +28,10 @@ public abstract class HfDecoderFamily : IModelFamily
     public ITextBackbone CreateBackbone(ModelInfo model, ModelStore store, double dropout, Device device, int? layers = null) =>
         Load(Folder(model), dropout, device, withLanguageModelHead: false, layers);
 
+    /// <summary>The backbone with its language-model head (lm_head, or tied to the embeddings), for generative tasks.</summary>
+    public ICausalLanguageModel CreateCausalLanguageModel(ModelInfo model, double dropout, Device device, int? layers = null) =>
+        Load(Folder(model), dropout, device, withLanguageModelHead: true, layers);
+
     /// <summary>The model of <paramref name="folder"/> with its weights (and, if asked, its language-model head).</summary>
     public ICausalLanguageModel Load(string folder, double dropout, Device device, bool withLanguageModelHead, int? layers = null)
     {

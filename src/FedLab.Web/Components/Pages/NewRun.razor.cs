@@ -70,10 +70,14 @@ public sealed partial class NewRun : IDisposable
     /// <summary>The form's context (tests drive and inspect it).</summary>
     public SpecFormContext Form => _form;
 
-    // Bundled models, then the local Hugging Face folders registered in appsettings.json (FedLab:Models).
+    private bool GenerativeTask => _form.Draft.GetString("task.kind") == "generative";
+
+    // Bundled encoders (not for a generative task, which needs a decoder), the tiny random
+    // decoders, then the local Hugging Face folders registered in appsettings.json (FedLab:Models).
     private IReadOnlyList<FieldOption> ModelOptions =>
     [
-        .. ModelCatalog.All.Select(m => new FieldOption(m.Id, $"{m.Id}: {m.DisplayName}")),
+        .. GenerativeTask ? [] : ModelCatalog.All.Select(m => new FieldOption(m.Id, $"{m.Id}: {m.DisplayName}")),
+        .. Engine.Models.Decoder.TinyDecoderModels.Ids.Select(id => new FieldOption(id, $"{id}: tiny random decoder (2 layers, hidden 64) for trying decoders")),
         .. ModelCatalog.RegisteredFolders.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => new FieldOption(kv.Key, $"{kv.Key}: local folder {kv.Value}")),
         .. _form.Draft.GetString("model") is string m && ModelCatalog.All.All(e => e.Id != m) && !ModelCatalog.RegisteredFolders.ContainsKey(m) ? [new FieldOption(m, m)] : Array.Empty<FieldOption>(),
     ];
@@ -87,7 +91,7 @@ public sealed partial class NewRun : IDisposable
 
     private IReadOnlyList<FieldOption> DatasetOptions =>
     [
-        .. DatasetCatalog.BundledNames.Select(n => new FieldOption(n, $"{n} (bundled)")),
+        .. DatasetCatalog.BundledNames.Where(n => Engine.Tasks.Generative.InstructionDatasets.IsBundled(n) == GenerativeTask).Select(n => new FieldOption(n, $"{n} (bundled)")),
         .. _uploadedDatasets,
         .. CurrentIfOther(),
     ];

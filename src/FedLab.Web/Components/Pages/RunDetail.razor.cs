@@ -32,6 +32,7 @@ public sealed partial class RunDetail
     private SeriesChart? _lossChart;
     private SeriesChart? _computeChart;
     private SeriesChart? _privacyChart;
+    private SeriesChart? _perplexityChart;
     private TrafficChart? _trafficChart;
     private ClientHeatmap? _heatmap;
 
@@ -68,11 +69,13 @@ public sealed partial class RunDetail
         var spec = _view?.Detail.Spec;
         bool validation = spec is not null && (spec.Dataset.ValidationSize is > 0 || (spec.Dataset.ValidationSize is null && spec.Dataset.ValidationFraction > 0))
             && FrameworkRegistry.Find(spec.Framework) is not null;
+        // A generative run's accuracy is the exact match of its greedy answers, and it has no macro-F1 (no classes).
+        string metric = HeadlineMetric;
         return
         [
-            new(AccuracyLabels.Series("accuracy", "test", source), p => p.Accuracy, ChartPalette.Color(0)),
-            new(AccuracyLabels.Series("macro-F1", "test", source), p => p.MacroF1, ChartPalette.Color(1), Dashed: true),
-            .. validation ? [new ChartSeries(AccuracyLabels.Series("accuracy", "validation", source), p => p.Metric(EvaluationExtras.ValidationAccuracy), ChartPalette.Color(3), Dashed: true)] : Array.Empty<ChartSeries>(),
+            new(AccuracyLabels.Series(metric, "test", source), p => p.Accuracy, ChartPalette.Color(0)),
+            .. IsGenerative ? Array.Empty<ChartSeries>() : [new ChartSeries(AccuracyLabels.Series("macro-F1", "test", source), p => p.MacroF1, ChartPalette.Color(1), Dashed: true)],
+            .. validation ? [new ChartSeries(AccuracyLabels.Series(metric, "validation", source), p => p.Metric(EvaluationExtras.ValidationAccuracy), ChartPalette.Color(3), Dashed: true)] : Array.Empty<ChartSeries>(),
             .. ClientsKeepModels ? [new ChartSeries("accuracy (test; clients' own models, mean)", p => p.ClientAccuracyMean, ChartPalette.Color(2), Dashed: true)] : Array.Empty<ChartSeries>(),
             .. baseline is not null ? [new ChartSeries($"majority baseline (test; always “{Evaluation!.ClassName(baseline.MajorityClass)}”)", _ => baseline.Accuracy, "#9e9e9e", Dashed: true)] : Array.Empty<ChartSeries>(),
         ];
@@ -89,6 +92,17 @@ public sealed partial class RunDetail
     [
         new("test loss", p => p.Loss, ChartPalette.Color(3)),
         new("train loss (clients)", p => p.TrainLoss, ChartPalette.Color(4), Dashed: true),
+    ];
+
+    /// <summary>A generative run (the spec's task): its headline is exact match, and it has a perplexity chart.</summary>
+    private bool IsGenerative => _view?.Detail.Spec is { } spec && Engine.Tasks.TaskSpecExtensions.IsGenerative(spec);
+
+    private string HeadlineMetric => IsGenerative ? "exact match" : "accuracy";
+
+    private static IReadOnlyList<ChartSeries> PerplexitySeries { get; } =
+    [
+        new("test perplexity", p => p.Metric(EvaluationExtras.TestPerplexity), ChartPalette.Color(0)),
+        new("validation perplexity", p => p.Metric("validation.perplexity"), ChartPalette.Color(3), Dashed: true),
     ];
 
     private static IReadOnlyList<ChartSeries> PrivacySeries { get; } =
@@ -241,6 +255,7 @@ public sealed partial class RunDetail
                 _lossChart?.AppendAsync(rounds) ?? Task.CompletedTask,
                 _computeChart?.AppendAsync(rounds) ?? Task.CompletedTask,
                 _privacyChart?.AppendAsync(rounds) ?? Task.CompletedTask,
+                _perplexityChart?.AppendAsync(rounds) ?? Task.CompletedTask,
                 _trafficChart?.AppendAsync(rounds) ?? Task.CompletedTask,
                 _heatmap?.AppendAsync(rows) ?? Task.CompletedTask);
         }
@@ -282,7 +297,7 @@ public sealed partial class RunDetail
                         {
                             await Task.WhenAll(_accuracyChart?.AppendAsync(added) ?? Task.CompletedTask, _lossChart?.AppendAsync(added) ?? Task.CompletedTask,
                                 _computeChart?.AppendAsync(added) ?? Task.CompletedTask, _trafficChart?.AppendAsync(added) ?? Task.CompletedTask,
-                                _privacyChart?.AppendAsync(added) ?? Task.CompletedTask,
+                                _privacyChart?.AppendAsync(added) ?? Task.CompletedTask, _perplexityChart?.AppendAsync(added) ?? Task.CompletedTask,
                                 _heatmap?.AppendAsync(rows) ?? Task.CompletedTask);
                         }
                         StateHasChanged();
