@@ -48,6 +48,9 @@ public sealed class RunEnvironment : IDisposable
     public IReadOnlyList<(string Name, Parameter Parameter)> Trainable { get; }
     public FlopModel Flops { get; }
 
+    /// <summary>The evaluation shortcuts of this run: the test subset and the frozen-prefix cache (issue 16).</summary>
+    public Performance.EvaluationState Evaluation { get; } = new();
+
     public static Device ResolveDevice(string requested) => requested switch
     {
         "cpu" => CPU,
@@ -101,6 +104,7 @@ public sealed class RunEnvironment : IDisposable
             _ => FineTuneMode.Lora,
         };
         var backbone = options.Models.CreateBackbone(info, spec.Training.Dropout, device);
+        Performance.PrecisionPolicy.Apply(backbone, spec.Precision, mode);
         var model = new SequenceClassifier(backbone, dataset.NumClasses, device);
         LoraOptions? lora = null;
         if (mode == FineTuneMode.Lora)
@@ -146,5 +150,9 @@ public sealed class RunEnvironment : IDisposable
         return new TokenizedSet(ids, labels, tokenizer.PadId);
     }
 
-    public void Dispose() => Model.Dispose();
+    public void Dispose()
+    {
+        Evaluation.Dispose();
+        Model.Dispose();
+    }
 }
