@@ -48,6 +48,7 @@ public sealed record RunSpec
     public string Device { get; init; } = "auto";
 
     /// <summary>Precision of the frozen base's matrix multiplications: fp32 (default), bf16 (CPU with AVX-512 BF16 or AMX, or CUDA), fp16 (CUDA).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] // fp32 specs serialise as before this setting existed
     public PrecisionKind Precision { get; init; } = PrecisionKind.Fp32;
 
     /// <summary>How often and on what the global model is evaluated; null = every round, on the whole test split.</summary>
