@@ -9,6 +9,7 @@ internal static class BenchmarkRegistry
     public static IReadOnlyList<Benchmark> All { get; } =
     [
         new("engine", "local training throughput vs a bare TorchSharp loop, GFLOP/s vs matmul peak, memory for 10 vs 100 clients", EngineBenchmark.Run),
+        new("perf", "issue 16: fp32/bf16 step vs matmul peak, batched/sequential round time for 5/20/50 clients, eval share of round time", PerformanceBenchmark.Run),
         new("persistence", "client-round rows ingested per second through the recorder, comparison query latency for 20 runs x 1000 rounds", PersistenceBenchmark.Run),
         new("split", "per-batch time of a split training step (real serialisation) vs the unsplit step on the same batch, per cut", SplitBenchmark.Run),
         new("dashboard", "live latency from a round's end to its point in the browser; run page first render for 1,000 rounds x 100 clients", DashboardBenchmark.Run),

@@ -62,6 +62,9 @@ internal static class EngineBenchmark
         output.WriteLine(Inv($"peak RSS, one FedLLM LoRA round: 10 clients {peak10 / 1e6:F1} MB, 100 clients {peak100 / 1e6:F1} MB, growth {growth / 1e6:F2} MB"));
         output.WriteLine(Inv($"adapter state {adapterBytes / 1e3:F1} kB (adapters + head {stateBytes / 1e3:F1} kB); bound 100 x adapter state + 10% = {100 * adapterBytes * 1.1 / 1e6:F2} MB"));
         output.WriteLine(Inv($"growth / (100 x adapter state) = {(double)growth / (100.0 * adapterBytes):F3}   (target <= 1.10)"));
+
+        // Issue 16's lines (precision, batched clients, evaluation share), in the same run.
+        PerformanceBenchmark.Run(output);
     }
 
     /// <summary>Entry point of the child process: one FedLLM round with N clients, then print peak RSS.</summary>

@@ -26,6 +26,15 @@ public sealed record EngineOptions
     /// <summary>Where clients' work runs (in-process, one after another, by default).</summary>
     public IClientRunner ClientRunner { get; init; } = InProcessClientRunner.Instance;
 
+    /// <summary>
+    /// Train a round's clients together in batched groups (FedLLM with LoRA) when the spec does not say
+    /// (<see cref="Runs.RunSpec.ClientBatching"/>); see docs/performance.md for when it is faster.
+    /// </summary>
+    public bool ClientBatching { get; init; }
+
+    /// <summary>At most this many clients in one batched group when the spec does not say.</summary>
+    public int MaxClientsPerGroup { get; init; } = 8;
+
     /// <summary>Wrappers applied, in order, to every update aggregator a framework creates.</summary>
     public IReadOnlyList<IAggregatorWrapping> AggregatorWrappers { get; init; } = [];
 }

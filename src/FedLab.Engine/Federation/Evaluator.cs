@@ -17,6 +17,8 @@ public static class Evaluator
         {
             return Tasks.Generative.GenerativeEvaluator.Evaluate(env, model, set, ct); // answer-token loss, exact match
         }
+        set = env.Evaluation.Resolve(env, set);
+        var prefix = env.Evaluation.PrefixFor(env, model, set);
         int classes = env.Dataset.NumClasses;
         var confusion = new long[classes, classes];
         // For two classes, each example's probability of class 1 (in set order), for the precision-recall curve.
@@ -37,7 +39,7 @@ public static class Evaluator
                 }
                 using var scope = NewDisposeScope();
                 var batch = set.MakeBatch(indices.AsSpan(0, n), env.Device);
-                var logits = model.forward(batch.InputIds, batch.AttentionMask);
+                var logits = prefix is null ? model.forward(batch.InputIds, batch.AttentionMask) : prefix.Forward(model, start, batch);
                 lossSum += nn.functional.cross_entropy(logits, batch.Labels, reduction: nn.Reduction.Sum).item<float>();
                 var predicted = logits.argmax(1).cpu().data<long>().ToArray();
                 for (int i = 0; i < n; i++)

@@ -58,6 +58,9 @@ public sealed class RunEnvironment : IDisposable
     /// <summary>The chat template, tokenizer and generation limits of a generative run; null for classification.</summary>
     public Tasks.Generative.GenerativeTask? Generative { get; private init; }
 
+    /// <summary>The evaluation shortcuts of this run: the test subset and the frozen-prefix cache (issue 16).</summary>
+    public Performance.EvaluationState Evaluation { get; } = new();
+
     public static Device ResolveDevice(string requested) => requested switch
     {
         "cpu" => CPU,
@@ -115,6 +118,7 @@ public sealed class RunEnvironment : IDisposable
             _ => FineTuneMode.Lora,
         };
         var backbone = options.Models.CreateBackbone(info, spec.Training.Dropout, device);
+        Performance.PrecisionPolicy.Apply(backbone, spec.Precision, mode);
         var model = new SequenceClassifier(backbone, dataset.NumClasses, device);
         LoraOptions? lora = null;
         if (mode == FineTuneMode.Lora)
@@ -165,5 +169,9 @@ public sealed class RunEnvironment : IDisposable
         return new TokenizedSet(ids, labels, tokenizer.PadId);
     }
 
-    public void Dispose() => Model.Dispose();
+    public void Dispose()
+    {
+        Evaluation.Dispose();
+        Model.Dispose();
+    }
 }

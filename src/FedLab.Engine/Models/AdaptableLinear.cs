@@ -18,6 +18,7 @@ public sealed class AdaptableLinear : nn.Module<Tensor, Tensor>
     private Dropout? lora_dropout;
 #pragma warning restore IDE1006
     private double _scaling;
+    private ScalarType? _computeType;
 
     public AdaptableLinear(long inFeatures, long outFeatures, Device device) : this(inFeatures, outFeatures, device, hasBias: true)
     {
@@ -66,9 +67,42 @@ public sealed class AdaptableLinear : nn.Module<Tensor, Tensor>
         register_module("lora_dropout", lora_dropout);
     }
 
+    /// <summary>The precision of this layer's matmul (null: its weight's own, float32); see <see cref="UseComputeType"/>.</summary>
+    public ScalarType? ComputeType => _computeType;
+
+    /// <summary>
+    /// Autocast-style lower precision (issue 16): the input and weight enter the matmul in <paramref name="dtype"/> and
+    /// the output returns in the input's type; the adapter stays in float32. A frozen weight is stored in
+    /// <paramref name="dtype"/> (call before adding the adapter, as <see cref="Performance.PrecisionPolicy"/> does); a
+    /// trainable one stays float32 and is cast on each forward.
+    /// </summary>
+    public void UseComputeType(ScalarType dtype, bool storeWeight)
+    {
+        if (HasAdapter)
+        {
+            throw new InvalidOperationException("set the precision before adding the adapter");
+        }
+        _computeType = dtype;
+        if (storeWeight)
+        {
+            this.to(dtype);
+        }
+    }
+
+    /// <summary>
+    /// While set, replaces this layer's own adapter: the output is the base projection plus this function of the input
+    /// (the batched multi-client trainer applies each client's adapter to its own rows through it).
+    /// </summary>
+    public Func<Tensor, Tensor>? AdapterOverride { get; set; }
+
     public override Tensor forward(Tensor input)
     {
-        var output = nn.functional.linear(input, weight, bias);
+        var output = _computeType is ScalarType low ? LowPrecisionLinear(input, low) : nn.functional.linear(input, weight, bias);
+        if (AdapterOverride is { } delta)
+        {
+            using var d = delta(input);
+            return output.add_(d);
+        }
         if (lora_A is null)
         {
             return output;
@@ -76,5 +110,23 @@ public sealed class AdaptableLinear : nn.Module<Tensor, Tensor>
         using var down = lora_A.forward(lora_dropout!.forward(input));
         using var up = lora_B!.forward(down);
         return output.add_(up, _scaling);
+    }
+
+    /// <summary>
+    /// The matmul in <paramref name="low"/> precision, the bias added after the cast back: libtorch's CPU addmm with a
+    /// bf16 bias is several times slower than the plain bf16 matmul (measured, issue 16).
+    /// </summary>
+    private Tensor LowPrecisionLinear(Tensor input, ScalarType low)
+    {
+        using var x = input.to_type(low);
+        using var w = weight.dtype == low ? null : weight.to_type(low);
+        using var y = nn.functional.linear(x, w ?? weight);
+        var output = y.to_type(input.dtype);
+        if (bias is not null)
+        {
+            using var b = bias.dtype == input.dtype ? null : bias.to_type(input.dtype);
+            output.add_(b ?? bias);
+        }
+        return output;
     }
 }

@@ -59,6 +59,7 @@ public sealed class RunExecutor(EngineOptions options, TimeProvider? time = null
         var clientRounds = new List<ClientRoundMetrics>();
         var failures = new List<ClientFailure>();
         var context = new FrameworkContext(env, options);
+        var schedule = new Performance.EvaluationSchedule(env);
         using var algorithm = FrameworkRegistry.Get(spec.Framework).Create(context);
         int completed = 0;
         if (runOptions.ResumeFrom is string resumePath)
@@ -96,8 +97,7 @@ public sealed class RunExecutor(EngineOptions options, TimeProvider? time = null
             var evalClock = Stopwatch.StartNew();
             if (completed == 0 || forked)
             {
-                var initial = algorithm.Evaluate(ct);
-                var initialValidation = EvaluateValidation(algorithm, env, ct);
+                var (initial, initialValidation, _) = schedule.Run(completed, () => algorithm.Evaluate(ct), () => EvaluateValidation(algorithm, env, ct));
                 var none = new Dictionary<PayloadKind, long>();
                 var clientAccuracy = (algorithm as IClientModelEvaluation)?.ClientAccuracy;
                 var zero = new RoundMetrics(completed, initial, 0, 0, 0, none, none, 0, 0, 0, evalClock.Elapsed.TotalSeconds, evalClock.Elapsed.TotalSeconds, null,
@@ -146,13 +146,15 @@ public sealed class RunExecutor(EngineOptions options, TimeProvider? time = null
                     outcome = outcome with { Extra = MetricNames.Merge(outcome.Extra, extras) }; // ε, clipping norm, simulated time, ...
                 }
                 evalClock.Restart();
-                var global = algorithm.Evaluate(ct);
-                var validation = EvaluateValidation(algorithm, env, ct);
+                var (global, validation, evaluated) = schedule.Run(round, () => algorithm.Evaluate(ct), () => EvaluateValidation(algorithm, env, ct));
                 double evalSeconds = evalClock.Elapsed.TotalSeconds;
                 var summary = Summarise(round, global, outcome, evalSeconds, roundClock.Elapsed.TotalSeconds, (algorithm as IClientModelEvaluation)?.ClientAccuracy);
                 var metrics = summary with { Extra = MetricNames.Merge(summary.Extra, EvaluationExtras.For(global, validation, null, env.Generative is not null)) };
                 rounds.Add(metrics);
-                stopping.Observe(round, validation?.Accuracy);
+                if (evaluated)
+                {
+                    stopping.Observe(round, validation?.Accuracy);
+                }
                 // A non-finite loss cannot recover: record the round (so its NaN shows), keep the checkpoint of the
                 // round before it (a resume retries from there), and end the run as failed, saying so.
                 var diverged = RunDivergedException.Check(metrics);

@@ -50,6 +50,16 @@ public sealed record RunSpec
     /// <summary>auto (CUDA when TorchSharp reports it, else CPU), cpu or cuda.</summary>
     public string Device { get; init; } = "auto";
 
+    /// <summary>Precision of the frozen base's matrix multiplications: fp32 (default), bf16 (CPU with AVX-512 BF16 or AMX, or CUDA), fp16 (CUDA).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] // fp32 specs serialise as before this setting existed
+    public PrecisionKind Precision { get; init; } = PrecisionKind.Fp32;
+
+    /// <summary>How often and on what the global model is evaluated; null = every round, on the whole test split.</summary>
+    public EvaluationSpec? Evaluation { get; init; }
+
+    /// <summary>Training a round's clients together in batched passes; null = the engine's default (<see cref="Federation.EngineOptions.ClientBatching"/>).</summary>
+    public ClientBatchingSpec? ClientBatching { get; init; }
+
     /// <summary>Start from a stored run's round instead of the pre-trained model (<see cref="ForkSpec"/>); absent: from scratch.</summary>
     public ForkSpec? Fork { get; init; }
 

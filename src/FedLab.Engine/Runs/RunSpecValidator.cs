@@ -125,6 +125,7 @@ public sealed class RunSpecValidator
         ValidationRules.CheckEarlyStopping(spec, Check, Range);
 
         errors.AddRange(Federation.RealismRules.Validate(spec));
+        errors.AddRange(Performance.PerformanceRules.Validate(spec, _cudaAvailable));
 
         Check(spec.Seed >= 0, "seed", $"must be 0 or more, got {spec.Seed}");
         Check(spec.Device is "auto" or "cpu" or "cuda", "device", $"must be auto, cpu or cuda, got '{FreeText.Shown(spec.Device)}'");

@@ -21,6 +21,7 @@ public sealed class FedLlmAlgorithm : IFederatedAlgorithm, IValidationEvaluation
     private readonly ServerOptimizer _serverOptimizer;
     private readonly TrainableState _global;
     private readonly IUpdateAggregator _aggregator;
+    private readonly (bool On, int MaxPerGroup) _batching;
 
     public FedLlmAlgorithm(FrameworkContext context)
     {
@@ -30,6 +31,7 @@ public sealed class FedLlmAlgorithm : IFederatedAlgorithm, IValidationEvaluation
         _serverOptimizer = new ServerOptimizer(_env.Spec.FedLlm);
         _global = TrainableState.Capture(_env.Trainable);
         _aggregator = context.Wrap(new WeightedMeanAggregator());
+        _batching = BatchedRound.Setting(_env, context.Engine);
     }
 
     private sealed record Upload(Payload State, LocalTrainingResult Training, int Examples) : IClientWorkload
@@ -46,7 +48,8 @@ public sealed class FedLlmAlgorithm : IFederatedAlgorithm, IValidationEvaluation
 
         var finished = new List<ClientRoundMetrics>(clients.Count);
         var failed = new List<ClientFailure>();
-        _runner.Run(round, clients, (task, token) => TrainClient(task, broadcast, token), outcome =>
+        using var batched = _batching.On ? new BatchedRound(_env, round, clients, broadcast, _batching.MaxPerGroup, _trainer.StepsFor) : null;
+        _runner.Run(round, clients, (task, token) => batched is null ? TrainClient(task, broadcast, token) : TrainInGroup(batched, task, broadcast, token), outcome =>
         {
             if (outcome.Failure is { } failure)
             {
@@ -63,7 +66,7 @@ public sealed class FedLlmAlgorithm : IFederatedAlgorithm, IValidationEvaluation
             serverClock.Stop();
             var link = outcome.Link;
             var metrics = new ClientRoundMetrics(round, outcome.ClientId, upload.Training.Examples, upload.Training.Steps, upload.Training.MeanLoss,
-                link.Down, link.Up, link.DownByKind, link.UpByKind, upload.Training.Flops, outcome.Seconds);
+                link.Down, link.Up, link.DownByKind, link.UpByKind, upload.Training.Flops, batched is null ? outcome.Seconds : upload.Training.Seconds); // a group's time is shared by its clients
             finished.Add(metrics);
             reports.Finished(metrics);
         }, ct);
@@ -91,6 +94,17 @@ public sealed class FedLlmAlgorithm : IFederatedAlgorithm, IValidationEvaluation
         var result = _trainer.Train(indices, _trainer.StepsFor(indices.Length), SeedMix.Derive(_env.Spec.Seed, task.Round, task.ClientId), mu > 0 ? received : null, mu, ct);
         using var local = TrainableState.Capture(_env.Trainable);
         return new Upload(task.Link.Sent(local.Serialize()), result, indices.Length);
+    }
+
+    /// <summary>The same client side, its training done with its batched group (issue 16).</summary>
+    private Upload TrainInGroup(BatchedRound batched, ClientTask task, Payload broadcast, CancellationToken ct)
+    {
+        task.Link.Received(broadcast);
+        var (result, state) = batched.Take(task.ClientId, _env.Spec.FedLlm.ProxMu, ct);
+        using (state)
+        {
+            return new Upload(task.Link.Sent(state.Serialize()), result, _env.Partition.ClientIndices[task.ClientId].Length);
+        }
     }
 
     public EvalMetrics Evaluate(CancellationToken ct) => Evaluator.Evaluate(_env, _env.Test, ct);

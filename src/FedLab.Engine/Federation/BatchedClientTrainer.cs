@@ -1,0 +1,189 @@
+using System.Diagnostics;
+using FedLab.Engine.Models;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace FedLab.Engine.Federation;
+
+/// <summary>One client's local training job in a batched group: its examples, optimizer steps and seed.</summary>
+public sealed record ClientJob(int ClientId, IReadOnlyList<int> Indices, int Steps, long Seed);
+
+/// <summary>
+/// Trains a group of clients together (issue 16): at step t every client's batch goes through ONE forward and backward
+/// pass of the shared frozen base (one large GEMM per linear layer over the concatenated batches, padded to the group's
+/// longest example), each client's LoRA adapter is applied to its own rows with batched matmuls (adapters stacked
+/// [clients, r, in] / [clients, out, r]), and each client's head likewise. The loss is the sum of the clients' mean
+/// losses, so each client's gradient is exactly its own; AdamW is elementwise, so one optimizer over the stacked
+/// tensors is each client's own optimizer. The same computation as <see cref="LocalTrainer"/> client by client, up to
+/// floating-point summation order and padding; dropout masks are drawn for the whole group (seeded by the first
+/// client's seed), so with dropout the numbers differ from sequential training (deterministically).
+/// Requires LoRA fine-tuning; every client of a group takes the same number of steps with the same batch size.
+/// </summary>
+public sealed class BatchedClientTrainer(RunEnvironment env)
+{
+    /// <summary>Whether this run's fine-tuning can be batched across clients.</summary>
+    public static bool Supports(RunEnvironment env) => env.Mode == FineTuneMode.Lora && env.Lora is not null;
+
+    /// <summary>Trains <paramref name="jobs"/> from <paramref name="start"/>; per job, in order, its result and final state.</summary>
+    public IReadOnlyList<(LocalTrainingResult Result, TrainableState State)> Train(
+        IReadOnlyList<ClientJob> jobs, TrainableState start, TrainableState? proxReference, double proxMu, CancellationToken ct)
+    {
+        if (!Supports(env))
+        {
+            throw new InvalidOperationException("batched client training needs LoRA fine-tuning");
+        }
+        int g = jobs.Count;
+        int steps = jobs[0].Steps;
+        var t = env.Spec.Training;
+        int batchSize = Math.Min(t.BatchSize, jobs[0].Indices.Count);
+        if (jobs.Any(j => j.Steps != steps || Math.Min(t.BatchSize, j.Indices.Count) != batchSize))
+        {
+            throw new ArgumentException("every client of a batched group must take the same steps with the same batch size", nameof(jobs));
+        }
+        var clock = Stopwatch.StartNew();
+        random.manual_seed(jobs[0].Seed);
+        var cursors = jobs.Select(j => new BatchCursor(j.Indices, t.BatchSize, j.Seed)).ToArray();
+
+        // One stacked parameter [g, ...] per trainable tensor, every client starting from the same state.
+        var names = env.Trainable.Select(p => p.Name).ToList();
+        var stacked = new List<Parameter>(names.Count);
+        using (no_grad())
+        using (NewDisposeScope())
+        {
+            foreach (var (name, value) in start.Tensors)
+            {
+                var parameter = new Parameter(value.unsqueeze(0).expand(Shape(g, value)).contiguous(), requires_grad: true);
+                stacked.Add((Parameter)parameter.DetachFromDisposeScope());
+            }
+        }
+        var byName = names.Select((n, i) => (n, i)).ToDictionary(x => x.n, x => stacked[x.i]);
+        // A module can be registered under two paths (a family's private alias); the trainable names say which one counts.
+        var linears = AdaptedLinears().Where(l => byName.ContainsKey(l.Path + ".lora_A.weight")).DistinctBy(l => l.Linear).ToList();
+        if (linears.Count * 2 + 2 != names.Count)
+        {
+            throw new InvalidOperationException($"batched training found {linears.Count} adapted layers for {names.Count} trainable tensors");
+        }
+        double scaling = env.Lora!.Scaling;
+        double dropout = env.Lora.Dropout;
+        var headWeight = byName["head.dense.weight"];
+        var headBias = byName["head.dense.bias"];
+        var pooling = env.Model.Backbone.Pooling;
+
+        var lossSums = new double[g];
+        double flopsPerClient = 0;
+        try
+        {
+            foreach (var (path, linear) in linears)
+            {
+                var a = byName[path + ".lora_A.weight"]; // [g, r, in]
+                var b = byName[path + ".lora_B.weight"]; // [g, out, r]
+                linear.AdapterOverride = x =>
+                {
+                    var shape = x.shape;
+                    using var dropped = dropout > 0 ? nn.functional.dropout(x, dropout, env.Model.training) : x.alias();
+                    using var grouped = dropped.reshape(g, -1, shape[^1]);
+                    using var down = grouped.bmm(a.transpose(1, 2));
+                    using var up = down.bmm(b.transpose(1, 2));
+                    var outShape = shape.ToArray();
+                    outShape[^1] = up.shape[^1];
+                    using var flat = up.reshape(outShape);
+                    return flat.mul(scaling);
+                };
+            }
+            using var optimizer = optim.AdamW(stacked, t.LearningRate, weight_decay: t.WeightDecay);
+            env.Model.train();
+            var all = new int[g * batchSize];
+            for (int step = 0; step < steps; step++)
+            {
+                ct.ThrowIfCancellationRequested();
+                for (int c = 0; c < g; c++)
+                {
+                    cursors[c].Next().CopyTo(all.AsSpan(c * batchSize, batchSize));
+                }
+                using var scope = NewDisposeScope();
+                var data = env.Train.MakeBatch(all, env.Device);
+                optimizer.zero_grad();
+                var hidden = env.Model.Encode(data.InputIds, data.AttentionMask);
+                var pooled = pooling == SequencePooling.LastToken
+                    ? ClassificationHead.LastTokenPool(hidden, data.AttentionMask)
+                    : ClassificationHead.MeanPool(hidden, data.AttentionMask);
+                var logits = pooled.view(g, batchSize, -1).bmm(headWeight.transpose(1, 2)) + headBias.unsqueeze(1); // [g, b, classes]
+                var perExample = nn.functional.cross_entropy(logits.view(g * batchSize, -1), data.Labels, reduction: nn.Reduction.None);
+                var perClient = perExample.view(g, batchSize).mean([1]);
+                var loss = perClient.sum();
+                var values = perClient.detach().cpu().data<float>().ToArray();
+                for (int c = 0; c < g; c++)
+                {
+                    lossSums[c] += values[c];
+                }
+                if (proxReference is not null && proxMu > 0)
+                {
+                    loss = loss + ProximalTerm(stacked, proxReference) * (proxMu / 2);
+                }
+                loss.backward();
+                optimizer.step();
+                // Each client's FLOPs as if trained alone on its own batch (padded to its own longest example).
+                foreach (var (job, c) in jobs.Select((j, c) => (j, c)))
+                {
+                    int tokens = 0;
+                    foreach (var i in all.AsSpan(c * batchSize, batchSize))
+                    {
+                        tokens = Math.Max(tokens, env.Train.Ids[i].Length);
+                    }
+                    flopsPerClient += env.Flops.TrainStep(batchSize, tokens, 0, env.Model.NumLayers, includeHead: true);
+                }
+            }
+        }
+        finally
+        {
+            foreach (var (_, linear) in linears)
+            {
+                linear.AdapterOverride = null;
+            }
+        }
+
+        double seconds = clock.Elapsed.TotalSeconds;
+        var results = new List<(LocalTrainingResult, TrainableState)>(g);
+        using (no_grad())
+        using (NewDisposeScope())
+        {
+            for (int c = 0; c < g; c++)
+            {
+                var tensors = names.Select((n, i) => new KeyValuePair<string, Tensor>(n, stacked[i][c].clone().DetachFromDisposeScope())).ToList();
+                var result = new LocalTrainingResult(steps * batchSize, steps, steps == 0 ? 0 : lossSums[c] / steps, flopsPerClient / g, seconds / g);
+                results.Add((result, TrainableState.FromTensors(tensors)));
+            }
+        }
+        foreach (var p in stacked)
+        {
+            p.Dispose();
+        }
+        return results;
+    }
+
+    private static long[] Shape(int g, Tensor value) => [g, .. value.shape];
+
+    /// <summary>The model's adapted linear layers with their module paths (the prefix of their adapter's parameter names).</summary>
+    private IEnumerable<(string Path, AdaptableLinear Linear)> AdaptedLinears()
+    {
+        foreach (var (name, module) in env.Model.named_modules())
+        {
+            if (module is AdaptableLinear { HasAdapter: true } linear)
+            {
+                yield return (name, linear);
+            }
+        }
+    }
+
+    private static Tensor ProximalTerm(List<Parameter> stacked, TrainableState reference)
+    {
+        Tensor? sum = null;
+        for (int i = 0; i < stacked.Count; i++)
+        {
+            var diff = (stacked[i] - reference.Tensors[i].Value.unsqueeze(0)).pow(2).sum();
+            sum = sum is null ? diff : sum + diff;
+        }
+        return sum!;
+    }
+}
