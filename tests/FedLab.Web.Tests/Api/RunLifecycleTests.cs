@@ -160,6 +160,13 @@ public sealed class RunLifecycleTests(SharedAppFixture fixture)
         Assert.Contains("/api/runs/{id}/model", paths);
         Assert.Contains("/api/schema/run-spec.json", paths);
         Assert.Contains("/health", paths);
+
+        // The spec's doubles are plain numbers (the strict parser refuses "NaN"); results may still carry NaN.
+        var training = doc["paths"]!["/api/runs"]!["post"]!["requestBody"]!["content"]!["application/json"]!["schema"]!["properties"]!["training"]!["properties"]!;
+        Assert.Equal("number", training["learningRate"]!["type"]!.GetValue<string>());
+        Assert.Null(training["learningRate"]!["anyOf"]);
+        Assert.Equal(["null", "number"], training["localEpochs"]!["type"]!.AsArray().Select(t => t!.GetValue<string>()).Order());
+        Assert.Contains("NaN", doc["components"]!["schemas"]!["RoundRow"]!["properties"]!["accuracy"]!.ToJsonString(), StringComparison.Ordinal);
     }
 
     [Fact]
