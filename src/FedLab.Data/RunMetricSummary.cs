@@ -58,6 +58,15 @@ public sealed record RunMetricSummary
     public double? TargetMacroF1 { get; init; }
     public CostToTarget? CostToMacroF1Target { get; init; }
 
+    /// <summary>ε after the last round (privacy.epsilon); null for a run without differential privacy.</summary>
+    public double? Epsilon { get; init; }
+
+    /// <summary>
+    /// The mean over rounds of the fraction of selected clients that contributed (availability.completion); null for a
+    /// run without an availability section (every client always contributes).
+    /// </summary>
+    public double? Completion { get; init; }
+
     public double MbUp => BytesUp / 1_000_000.0;
     public double MbDown => BytesDown / 1_000_000.0;
     public double ClientTflops => ClientFlops / 1e12;

@@ -106,6 +106,8 @@ internal static class SeriesBuilder
             BaselineWarning = baseline is not null && at is not null ? baseline.Warning(accuracy.Best, macroF1.Best) : null,
             TargetMacroF1 = targetMacroF1,
             CostToMacroF1Target = costF1,
+            Epsilon = rounds.Select(r => Metric(r, "privacy.epsilon")).LastOrDefault(v => v is not null),
+            Completion = rounds.Select(r => Metric(r, "availability.completion")).OfType<double>().DefaultIfEmpty(double.NaN).Average() is double c && !double.IsNaN(c) ? c : null,
             TrainLoss = MetricSummary.Of(trainRounds.Select(r => r.Round).ToArray(), trainRounds.Select(r => r.TrainLoss!.Value).ToArray(), higherIsBetter: false),
             BytesUp = rounds.Sum(r => r.BytesUp),
             BytesDown = rounds.Sum(r => r.BytesDown),

@@ -6,11 +6,11 @@ namespace FedLab.Data.Queries;
 /// <summary>
 /// The named metrics the comparison series and summaries read with each round (not all of a round's metrics: a
 /// confusion matrix is the run page's business): the validation metrics that choose the best round, the
-/// imbalance-aware test metrics, a generative run's exact match and perplexity, and round 0's test class counts, from which the majority baseline follows.
+/// imbalance-aware test metrics, a generative run's exact match and perplexity, ε and the completion fraction of realistic clients, and round 0's test class counts, from which the majority baseline follows.
 /// </summary>
 internal static class SummaryMetrics
 {
-    public const string SqlFilter = "(m.Name LIKE 'validation.%' OR m.Name IN ('test.balancedAccuracy', 'test.auprc', 'test.exactMatch', 'test.perplexity') OR (m.Round = 0 AND m.Name LIKE 'test.classCount.%'))";
+    public const string SqlFilter = "(m.Name LIKE 'validation.%' OR m.Name IN ('test.balancedAccuracy', 'test.auprc', 'test.exactMatch', 'test.perplexity', 'privacy.epsilon', 'availability.completion') OR (m.Round = 0 AND m.Name LIKE 'test.classCount.%'))";
 
     /// <summary>"name\x1Fvalue" records joined by \x1E, as the query concatenates them.</summary>
     public static IReadOnlyDictionary<string, double> Parse(string text)

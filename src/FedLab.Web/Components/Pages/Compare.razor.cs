@@ -247,4 +247,19 @@ public sealed partial class Compare : IDisposable
         _cts.Cancel();
         _cts.Dispose();
     }
+
+    /// <summary>ε after the last round and the mean fraction of selected clients that contributed; "–" for perfect clients.</summary>
+    internal static string Realism(RunMetricSummary run)
+    {
+        var parts = new List<string>();
+        if (run.Epsilon is double epsilon)
+        {
+            parts.Add("ε " + epsilon.ToString("F2", System.Globalization.CultureInfo.InvariantCulture));
+        }
+        if (run.Completion is double completion)
+        {
+            parts.Add(Format.Percent(completion) + " completing");
+        }
+        return parts.Count == 0 ? "–" : string.Join(" · ", parts);
+    }
 }

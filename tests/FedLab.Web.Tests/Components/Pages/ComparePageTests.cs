@@ -46,6 +46,27 @@ public sealed class ComparePageTests
         cut.WaitForAssertion(() => Assert.Contains("3/8", cut.Find("#compare-table").TextContent, StringComparison.Ordinal));
     }
 
+    /// <summary>Issue 15: the compare table sets privacy levels and dropout side by side (ε after the last round, completion).</summary>
+    [Fact]
+    public async Task PrivacyAndCompletion_HaveTheirColumn()
+    {
+        await using var ctx = new DashboardTestContext();
+        var plain = await SyntheticRun.RecordAsync(ctx.Store, ctx.Recorders, 3, 3, "perfect clients", CancellationToken.None);
+        var spec = SyntheticRun.Spec(rounds: 3, clients: 3, name: "dp and dropout");
+        var realistic = await ctx.Store.CreateRunAsync(spec, null, CancellationToken.None);
+        var recorder = ctx.Recorders.Create(realistic);
+        foreach (var e in SyntheticRun.Events(realistic, spec, stopAfter: null))
+        {
+            recorder.Publish(e is RoundFinished { Metrics.Round: > 0 } f
+                ? f with { Metrics = f.Metrics with { Extra = new Dictionary<string, double> { ["privacy.epsilon"] = 2.5 * f.Metrics.Round, ["availability.completion"] = f.Metrics.Round == 2 ? 0.5 : 1.0 } } }
+                : e);
+        }
+        ctx.Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().NavigateTo($"/compare?ids={plain},{realistic}");
+        var cut = ctx.Render<Compare>();
+        cut.WaitForAssertion(() => Assert.Equal("ε 7.50 · 83.3 % completing", cut.Find($"[data-realism='{realistic}']").TextContent.Trim()), TimeSpan.FromSeconds(5));
+        Assert.Equal("–", cut.Find($"[data-realism='{plain}']").TextContent.Trim());
+    }
+
     [Fact]
     public void ShortNames_DropTheExperimentsSharedBase()
     {
