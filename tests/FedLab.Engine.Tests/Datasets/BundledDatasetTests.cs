@@ -8,7 +8,7 @@ public sealed class BundledDatasetTests(BundledDatasetsFixture bundled) : IClass
     [Fact]
     public void Catalog_ListsSpamAndFortunes()
     {
-        Assert.Equal(["spam", "fortunes"], DatasetCatalog.BundledNames);
+        Assert.Equal(["spam", "fortunes", "spam-yesno"], DatasetCatalog.BundledNames); // spam-yesno: the generative task over spam
         Assert.True(DatasetCatalog.IsBundled("spam"));
         Assert.True(DatasetCatalog.IsBundled("Fortunes"));
         Assert.False(DatasetCatalog.IsBundled("spam.csv"));
