@@ -44,6 +44,7 @@ public sealed class DashboardTestContext : BunitContext
         Services.AddSingleton<RunVariants>();
         Services.AddSingleton<ClientRoundReader>();
         Services.AddSingleton<RunSnapshotReader>();
+        Services.AddSingleton<FedLab.Web.Studies.StudyService>();
         Services.AddMudServices(o =>
         {
             o.PopoverOptions.CheckForPopoverProvider = false;
