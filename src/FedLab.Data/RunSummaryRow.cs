@@ -26,6 +26,11 @@ public sealed record RunSummaryRow
     public required int RoundsDone { get; init; }
     public required int TotalRounds { get; init; }
     public double? BestAccuracy { get; init; }
+    /// <summary>
+    /// What <see cref="BestAccuracy"/> and <see cref="FinalAccuracy"/> measure: "accuracy" for classification, "exact
+    /// match" for a generative run (greedy answers equal to the reference), so lists and tables label them honestly.
+    /// </summary>
+    public string AccuracyMetric { get; init; } = AccuracyMetrics.Accuracy;
     public int? BestRound { get; init; }
     public double? FinalAccuracy { get; init; }
     public required long BytesUp { get; init; }

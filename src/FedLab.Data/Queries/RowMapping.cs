@@ -35,6 +35,7 @@ public static class RowMapping
         RoundsDone = r.LastRound ?? 0,
         TotalRounds = r.TotalRounds,
         BestAccuracy = r.BestAccuracy,
+        AccuracyMetric = AccuracyMetrics.Of(r.SpecJson),
         BestRound = r.BestRound,
         FinalAccuracy = r.FinalAccuracy,
         BytesUp = r.TotalBytesUp,

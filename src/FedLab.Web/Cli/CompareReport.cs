@@ -17,6 +17,7 @@ internal static class CompareReport
         "label", "framework", "variant", "status", "rounds", "clients", "best_accuracy", "final_accuracy",
         "final_client_accuracy_mean", "final_client_accuracy_std", "mb_up_per_client", "mb_down_per_client",
         "mb_per_round_per_client", "client_tflops_per_client", "client_seconds_per_client", "wall_seconds", "trainable_parameters",
+        "accuracy_metric",
     ];
 
     public static void WriteTable(TextWriter output, IReadOnlyList<CompareRow> rows)
@@ -27,9 +28,13 @@ internal static class CompareReport
         foreach (var r in rows)
         {
             var status = r.Status == RunStatus.Finished ? "" : $"  ({RunStatusNames.Name(r.Status)} after {r.CompletedRounds} rounds)";
-            output.WriteLine(Inv($"{r.Label.PadRight(width)}  {r.Framework,-11}  {r.Variant.PadRight(variantWidth)}  {r.BestAccuracy,8:F4}  {r.FinalAccuracy,9:F4}  {r.MbUpPerClient,10:F3}  {r.MbDownPerClient,10:F3}  {r.ClientTflopsPerClient,9:F3}  {r.ClientSecondsPerClient,11:F1}  {r.WallSeconds,8:F1}{status}"));
+            output.WriteLine(Inv($"{r.Label.PadRight(width)}  {r.Framework,-11}  {r.Variant.PadRight(variantWidth)}  {r.BestAccuracy,8:F4}  {r.FinalAccuracy,9:F4}{(r.AccuracyMetric == AccuracyMetrics.Accuracy ? " " : "*")} {r.MbUpPerClient,10:F3}  {r.MbDownPerClient,10:F3}  {r.ClientTflopsPerClient,9:F3}  {r.ClientSecondsPerClient,11:F1}  {r.WallSeconds,8:F1}{status}"));
         }
         output.WriteLine("per client (/cl) = totals over all rounds and client rounds / number of clients; KD consensus accuracy = mean of the clients' own models");
+        if (rows.Any(r => r.AccuracyMetric != AccuracyMetrics.Accuracy))
+        {
+            output.WriteLine("* a generative run: its best and final acc are the exact match of greedy answers with the references, not classification accuracy");
+        }
     }
 
     /// <summary>The trade-offs the comparison is meant to show, computed from the rows that make them measurable.</summary>
@@ -67,7 +72,7 @@ internal static class CompareReport
                 Quote(r.Label), r.Framework, Quote(r.Variant), RunStatusNames.Name(r.Status), N(r.CompletedRounds), N(r.Clients),
                 N(r.BestAccuracy), N(r.FinalAccuracy), r.FinalClientAccuracyMean is double m ? N(m) : "", r.FinalClientAccuracyStd is double s ? N(s) : "",
                 N(r.MbUpPerClient), N(r.MbDownPerClient), N(r.MbPerRoundPerClient), N(r.ClientTflopsPerClient), N(r.ClientSecondsPerClient), N(r.WallSeconds),
-                N(r.TrainableParameters),
+                N(r.TrainableParameters), Quote(r.AccuracyMetric),
             ];
             csv.AppendLine(string.Join(',', fields));
         }

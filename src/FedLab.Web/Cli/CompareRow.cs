@@ -1,5 +1,7 @@
+using FedLab.Data;
 using FedLab.Engine.Frameworks;
 using FedLab.Engine.Runs;
+using FedLab.Engine.Tasks;
 
 namespace FedLab.Web.Cli;
 
@@ -25,7 +27,8 @@ internal sealed record CompareRow(
     double ClientTflopsPerClient,
     double ClientSecondsPerClient,
     double WallSeconds,
-    long TrainableParameters)
+    long TrainableParameters,
+    string AccuracyMetric = AccuracyMetrics.Accuracy)
 {
     public static CompareRow From(string label, RunResult result)
     {
@@ -53,7 +56,8 @@ internal sealed record CompareRow(
             clientRounds.Sum(c => c.Flops) / clients / 1e12,
             clientRounds.Sum(c => c.Seconds) / clients,
             result.WallSeconds,
-            result.Info.TrainableParameters);
+            result.Info.TrainableParameters,
+            spec.IsGenerative() ? AccuracyMetrics.ExactMatch : AccuracyMetrics.Accuracy);
     }
 
     public static string Name(string framework) => framework;

@@ -48,7 +48,7 @@ internal static class RunsCommand
         foreach (var r in page.Items)
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{r.Id:D}  {r.CreatedAt.UtcDateTime:yyyy-MM-dd HH:mm}  {Fit(TerminalText.Safe(r.Name), 28),-28}  {r.Framework,-11}  {RunStatusNames.Name(r.Status),-11}  {$"{r.RoundsDone}/{r.TotalRounds}",9}  {Acc(r.BestAccuracy),8}  {Acc(r.FinalAccuracy),9}"));
+                $"{r.Id:D}  {r.CreatedAt.UtcDateTime:yyyy-MM-dd HH:mm}  {Fit(TerminalText.Safe(r.Name), 28),-28}  {r.Framework,-11}  {RunStatusNames.Name(r.Status),-11}  {$"{r.RoundsDone}/{r.TotalRounds}",9}  {Acc(r.BestAccuracy),8}  {Acc(r.FinalAccuracy),9}{(r.AccuracyMetric == AccuracyMetrics.Accuracy ? "" : "  (" + r.AccuracyMetric + ")")}"));
         }
         if (page.Total > page.Items.Count)
         {

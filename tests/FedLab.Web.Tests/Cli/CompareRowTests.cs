@@ -43,4 +43,28 @@ public sealed class CompareRowTests
         Assert.Equal(6.0, row.ClientSecondsPerClient, 9);
         Assert.Equal(12.5, row.WallSeconds);
     }
+
+    [Fact]
+    public void GenerativeRun_IsLabelledExactMatch_InTheTableAndTheCsv()
+    {
+        var classification = RunSpecJson.Parse(SpecJson);
+        var generative = RunSpecJson.Parse(SpecJson.Replace("\"model\": \"tiny\", \"dataset\": { \"name\": \"spam\" }",
+            "\"model\": \"tiny-llama\", \"dataset\": { \"name\": \"spam-yesno\" }, \"task\": { \"kind\": \"generative\" }", StringComparison.Ordinal));
+        var info = new RunInfo("cpu", "m", 100, 10, 40, 50, 100, 10, ["a", "b"], [], "test");
+        CompareRow Row(string label, RunSpec spec) =>
+            CompareRow.From(label, new RunResult(Guid.NewGuid(), spec, info, RunStatus.Finished, [Round(0, 0.5), Round(1, 0.6)], [Client(1, 0, 10, 1, 1)], null, 1));
+        var rows = new[] { Row("classifier", classification), Row("decoder", generative) };
+        Assert.Equal(["accuracy", "exact match"], rows.Select(r => r.AccuracyMetric));
+
+        var table = new StringWriter();
+        CompareReport.WriteTable(table, rows);
+        var lines = table.ToString().Split('\n');
+        Assert.Contains("0.6000* ", lines.Single(l => l.StartsWith("decoder", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.DoesNotContain("*", lines.Single(l => l.StartsWith("classifier", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.Contains(lines, l => l.StartsWith("* a generative run", StringComparison.Ordinal));
+
+        var csv = CompareReport.Csv(rows).Split('\n');
+        Assert.EndsWith(",accuracy_metric", csv[0].TrimEnd(), StringComparison.Ordinal);
+        Assert.EndsWith(",exact match", csv[2].TrimEnd(), StringComparison.Ordinal);
+    }
 }
