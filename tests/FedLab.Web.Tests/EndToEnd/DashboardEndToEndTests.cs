@@ -198,6 +198,48 @@ public sealed class DashboardEndToEndTests(ITestOutputHelper output) : IAsyncLif
     }
 
     /// <summary>
+    /// Issue 14: a generative run on a tiny decoder started from the form (task selector → the bundled yes/no question
+    /// and tiny Llama) shows test exact match, perplexity and answer loss on its page while it trains, and the compare
+    /// page places it beside an encoder run, each with its own kind of headline number.
+    /// </summary>
+    [Fact]
+    public async Task GenerativeRunFromTheForm_ShowsItsMetricsLive_AndComparesBesideAnEncoderRun()
+    {
+        var encoder = await _app.Http.CreateRunAsync(TinySpecs.Json(rounds: 2, name: "e2e encoder"));
+        var page = await _browser.NewPageAsync(_app.BaseUrl);
+        await page.GotoAsync("/runs/new");
+        await page.WaitForSelectorAsync("#form-valid");
+        await page.ClickAsync("#task-panel .mud-select");
+        await page.Locator(".mud-popover-open .mud-list-item").Filter(new LocatorFilterOptions { HasText = "Generative" }).First.ClickAsync();
+        await page.WaitForSelectorAsync("#task-panel[data-task='generative']");
+        await FillAsync(page, "name", "e2e generative");
+        await FillAsync(page, "dataset.maxTokens", "32");
+        await FillAsync(page, "dataset.trainLimit", "64");
+        await FillAsync(page, "dataset.testLimit", "16");
+        await FillAsync(page, "training.rounds", "3");
+        await FillAsync(page, "training.localSteps", "2");
+        await FillAsync(page, "training.batchSize", "8");
+        await page.WaitForSelectorAsync("#form-valid");
+        await StartAndFollowAsync(page, "#start-run", RunPage);
+        var generative = Guid.Parse(page.Url.Split('/')[^1]);
+
+        // The generative numbers appear as rounds arrive: exact match, perplexity and the perplexity chart.
+        await page.WaitForSelectorAsync("#stat-exact-match", new PageWaitForSelectorOptions { Timeout = 120_000 });
+        await page.WaitForFunctionAsync("() => window.fedlab && fedlab.tracePoints('chart-perplexity') >= 2", null, new PageWaitForFunctionOptions { Timeout = 120_000 });
+        await page.WaitForSelectorAsync("[data-status='finished']", new PageWaitForSelectorOptions { Timeout = 120_000 });
+        Assert.Matches(@"\d+(\.\d+)? ?%", await page.InnerTextAsync("#stat-exact-match"));
+        Assert.Matches(@"\d+\.\d{3}", await page.InnerTextAsync("#stat-perplexity"));
+        await BrowserSession.ScreenshotAsync(page, "generative-run-light");
+
+        await _app.Http.WaitForStatusAsync(encoder, "finished");
+        await page.GotoAsync($"/compare?ids={encoder},{generative}");
+        await page.WaitForSelectorAsync($"[data-exact-match='{generative}']");
+        Assert.Matches(@"\d+(\.\d+)? ?%", await page.InnerTextAsync($"[data-exact-match='{generative}']"));
+        Assert.DoesNotMatch(@"\d", await page.InnerTextAsync($"[data-exact-match='{encoder}']"));
+        await BrowserSession.ScreenshotAsync(page, "compare-generative-light");
+    }
+
+    /// <summary>
     /// The quick-demo preset as a new user starts it: the real all-MiniLM-L6-v2 with LoRA on the spam data,
     /// nothing changed in the form. It must finish from the browser and learn (final accuracy above the
     /// untrained model's round 0).
