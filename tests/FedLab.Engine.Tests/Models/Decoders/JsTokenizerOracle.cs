@@ -53,6 +53,27 @@ internal static class JsTokenizerOracle
         return JsonSerializer.Deserialize<int[][]>(output) ?? throw new InvalidDataException("node printed no ids");
     }
 
+    /// <summary>
+    /// The ids of each conversation through the tokenizer's own chat template (tokenizer_config.json's chat_template,
+    /// rendered by transformers.js's apply_chat_template; its Jinja subset parses Llama 3's template, not Qwen3's).
+    /// </summary>
+    public static async Task<int[][]> ApplyChatTemplateAsync(string tokenizer, IReadOnlyList<IReadOnlyList<(string Role, string Content)>> chats, bool generationPrompt)
+    {
+        await EnsureInstalledAsync();
+        var request = JsonSerializer.Serialize(new
+        {
+            tokenizer,
+            chats = chats.Select(c => c.Select(m => new { role = m.Role, content = m.Content }).ToArray()).ToArray(),
+            generationPrompt,
+        });
+        var (exit, output) = await RunAsync("node", "encode.js", request, TimeSpan.FromMinutes(3));
+        if (exit != 0)
+        {
+            throw new InvalidOperationException($"node encode.js failed ({exit}): {output}");
+        }
+        return JsonSerializer.Deserialize<int[][]>(output) ?? throw new InvalidDataException("node printed no ids");
+    }
+
     private static async Task<(int Exit, string Output)> RunAsync(string file, string arguments, string? input, TimeSpan timeout)
     {
         var start = new ProcessStartInfo(file, arguments)
