@@ -88,8 +88,14 @@ public static class ModelExport
             case FineTuneKind.Full:
                 var config = model.Family.HuggingFaceConfig(model)
                     ?? throw new ModelExportException($"the {model.Family.Name} family cannot write a Hugging Face config.json");
-                written.Add(WriteFile(directory, ModelWeightsFile, SafeTensors.Serialize(backbone, metadata)));
+                written.Add(WriteFile(directory, ModelWeightsFile, SafeTensors.Serialize(model.Family.HuggingFaceTensors(backbone).ToList(), metadata)));
                 written.Add(WriteText(directory, ModelConfigFile, config.ToJsonString(Indented)));
+                foreach (var file in model.Family.HuggingFaceFiles(model))
+                {
+                    var target = Path.Combine(directory, Path.GetFileName(file));
+                    File.Copy(file, target, overwrite: true);
+                    written.Add(target);
+                }
                 break;
             case FineTuneKind.HeadOnly:
                 break; // the backbone is the base model, unchanged

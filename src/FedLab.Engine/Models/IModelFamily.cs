@@ -38,6 +38,15 @@ public interface IModelFamily
     /// </summary>
     System.Text.Json.Nodes.JsonObject? HuggingFaceConfig(ModelInfo model) => null;
 
+    /// <summary>
+    /// The backbone's tensors under the names and layouts of the Hugging Face checkpoint the family reads (an encoder's
+    /// module names already are; a decoder maps them back and transposes GPT-2's Conv1D matrices), for export.
+    /// </summary>
+    IEnumerable<KeyValuePair<string, TorchSharp.torch.Tensor>> HuggingFaceTensors(IEnumerable<KeyValuePair<string, TorchSharp.torch.Tensor>> backbone) => backbone;
+
+    /// <summary>Files of the model's own folder that a Hugging Face folder of the exported weights needs too (the tokenizer's).</summary>
+    IEnumerable<string> HuggingFaceFiles(ModelInfo model) => [];
+
     /// <summary>Where a split may cut: after block 1 up to before the last block.</summary>
     IReadOnlyList<int> CutPoints(TransformerShape shape) => [.. Enumerable.Range(1, Math.Max(0, shape.Layers - 1))];
 }

@@ -59,6 +59,32 @@ public abstract class HfDecoderFamily : IModelFamily
     public string VocabularyFingerprint(ModelInfo model, ModelStore store) =>
         Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(Path.Combine(Folder(model), HfFolder.TokenizerFile))));
 
+    /// <summary>The folder's own config.json, with float32 weights and the layers this model has (export of full fine-tuning).</summary>
+    public System.Text.Json.Nodes.JsonObject HuggingFaceConfig(ModelInfo model)
+    {
+        var config = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(Folder(model), HfFolder.ConfigFile))) as System.Text.Json.Nodes.JsonObject
+            ?? throw new InvalidDataException($"{model.Id}: config.json is not a JSON object");
+        config["torch_dtype"] = "float32";
+        foreach (var key in new[] { "num_hidden_layers", "n_layer" }.Where(config.ContainsKey))
+        {
+            config[key] = model.Shape.Layers;
+        }
+        return config;
+    }
+
+    public IEnumerable<KeyValuePair<string, Tensor>> HuggingFaceTensors(IEnumerable<KeyValuePair<string, Tensor>> backbone)
+    {
+        foreach (var (name, tensor) in backbone)
+        {
+            var hfName = Names.Candidates(name)[0];
+            yield return new(hfName, Names.Transposed(name) ? tensor.t().contiguous() : tensor);
+        }
+    }
+
+    public IEnumerable<string> HuggingFaceFiles(ModelInfo model) =>
+        new[] { HfFolder.TokenizerFile, "tokenizer_config.json", "generation_config.json", "special_tokens_map.json" }
+            .Select(f => Path.Combine(Folder(model), f)).Where(File.Exists);
+
     private static string Folder(ModelInfo model) =>
         model.Source is LocalFolderSource local ? local.Folder : throw new NotSupportedException($"{model.Id}: decoder families read local Hugging Face folders only");
 }
