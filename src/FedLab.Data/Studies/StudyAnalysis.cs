@@ -1,3 +1,4 @@
+using FedLab.Engine.Federation;
 using FedLab.Engine.Frameworks.SplitFedLlm;
 using FedLab.Engine.Runs;
 using FedLab.Engine.Studies;
@@ -87,6 +88,13 @@ public sealed class StudyAnalysis(RunStore runs)
         return new SeedCosts(detail.Summary.Id, cell.Seed, rounds, accuracy);
     }
 
+    /// <summary>
+    /// The server's FLOPs of a round: the analytic count the engine records ("server.flops"), or, for a run stored
+    /// before it did, the measured server seconds at <see cref="HostGflops"/>.
+    /// </summary>
+    public static double ServerFlops(RoundRow round) =>
+        round.Extra.TryGetValue(ServerCost.Flops, out var flops) && double.IsFinite(flops) ? flops : round.ServerSeconds * HostGflops * 1e9;
+
     /// <summary>Any stored run's rounds as the what-if costs them, with its test accuracy per round (the compare page uses this too).</summary>
     public static (IReadOnlyList<RoundCost> Rounds, IReadOnlyList<double> Accuracy) RoundCosts(RunDetail detail)
     {
@@ -99,7 +107,7 @@ public sealed class StudyAnalysis(RunStore runs)
         {
             var clients = round.Round == 0 ? [] : clientRows[round.Round].Select(c => new ClientCost(c.BytesUp, c.BytesDown, c.Flops,
                 split ? c.Steps + (c.Down[PayloadKind.Parameters] > 0 ? 1 : 0) : 1)).ToList();
-            rounds.Add(new RoundCost(round.Round, clients, round.Round == 0 ? 0 : round.ServerSeconds * HostGflops * 1e9, sequential));
+            rounds.Add(new RoundCost(round.Round, clients, round.Round == 0 ? 0 : ServerFlops(round), sequential));
             accuracy.Add(round.Accuracy);
         }
         return (rounds, accuracy);
