@@ -26,6 +26,27 @@ public sealed class PrecisionTests
     }
 
     [Fact]
+    public void Bf16_AppliesToAGenerativeDecoderToo()
+    {
+        if (!CpuFeatures.SupportsBf16)
+        {
+            return; // bf16 is refused on such a CPU (tested below); this machine (Zen 4) reports it
+        }
+        var spec = Tasks.Generative.GenerativeSpecs.FedLlm(FedLab.Tests.Shared.TinyDecoders.Llama, clients: 2, rounds: 1) with { Precision = PrecisionKind.Bf16 };
+        using (var env = RunEnvironment.Create(spec, TinySpecs.Engine))
+        {
+            var linears = env.Model.modules().OfType<AdaptableLinear>().ToList();
+            Assert.NotEmpty(linears);
+            Assert.All(linears, l => Assert.Equal(ScalarType.BFloat16, l.Weight.dtype));
+            Assert.All(env.Trainable, p => Assert.Equal(ScalarType.Float32, p.Parameter.dtype));
+        }
+        var bf16 = TinySpecs.Run(spec);
+        Assert.True(bf16.Status == RunStatus.Finished, bf16.Error);
+        var fp32 = TinySpecs.Run(spec with { Precision = PrecisionKind.Fp32 });
+        Assert.NotEqual(fp32.ClientRounds.Select(c => c.TrainLoss), bf16.ClientRounds.Select(c => c.TrainLoss));
+    }
+
+    [Fact]
     public void Bf16FullFineTuning_KeepsWeightsFloat32_AndCastsPerForward()
     {
         if (!CpuFeatures.SupportsBf16)

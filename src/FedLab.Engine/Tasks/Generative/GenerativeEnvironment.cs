@@ -75,6 +75,7 @@ internal static class GenerativeEnvironment
         random.manual_seed(SeedMix.Derive(spec.Seed, SeedStreams.ModelInit));
         var mode = spec.FineTune.Mode == FineTuneKind.Full ? FineTuneMode.Full : FineTuneMode.Lora; // head-only is refused by the validator
         var backbone = family.CreateCausalLanguageModel(info, spec.Training.Dropout, device);
+        Performance.PrecisionPolicy.Apply(backbone, spec.Precision, mode); // the blocks' linears; the language-model head stays float32
         var model = new SequenceClassifier(backbone, new CausalLmHead(backbone), backbone.Config.VocabSize);
         if (spec.Framework == Frameworks.SplitFedLlm.SplitFramework.Id && mode == FineTuneMode.Full && backbone.Config.TieWordEmbeddings)
         {
