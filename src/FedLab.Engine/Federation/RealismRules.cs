@@ -56,6 +56,20 @@ public static class RealismRules
                 Check(a.MinCompletion == 0, "availability.minCompletion", "does not apply to sequential split learning: each turn has already updated the shared server part");
                 Check(a.OverSelection == 0, "availability.overSelection", "does not apply to sequential split learning: clients take turns, none run in parallel");
             }
+            if (a.StalenessExponent is double exponent)
+            {
+                Range(exponent, 0, 10, "availability.stalenessExponent");
+                Check(a.Late == LateUpdates.Stale, "availability.stalenessExponent", "applies only with availability.late 'stale'");
+            }
+            if (a.Late == LateUpdates.Stale)
+            {
+                // A late update is a parameter update kept for a later round's average: KD's logits belong to the round's
+                // public-set exchange, and sequential split learning passes one client-side part on, it averages nothing.
+                Check(!kd && !sequential && !centralized, "availability.late", $"'stale' applies to fedllm and splitfed (a late update enters a later round's average), not to {framework}; use 'drop'");
+                Check(a.DeadlineSeconds is not null || a.OverSelection > 0, "availability.late", "'stale' needs availability.deadlineSeconds or availability.overSelection: without them no client is ever late");
+                Check(spec.Privacy is null, "availability.late", "'stale' cannot be combined with privacy: a client could contribute to two rounds' aggregates at once, beyond the one clipped update per round the accountant counts");
+                Check(spec.SecureAggregation is null, "availability.late", "'stale' cannot be combined with secureAggregation: a late masked update cannot be unmasked in a later round's session");
+            }
             if (a.Trace is string trace)
             {
                 Check(trace.Length is > 0 and <= RunSpecValidator.MaxPathChars, "availability.trace", "must be a path to a CSV file");
