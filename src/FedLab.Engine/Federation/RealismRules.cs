@@ -12,7 +12,8 @@ namespace FedLab.Engine.Federation;
 /// FedLLM: everything. SplitFed: everything (its client-side parts are aggregated like FedAvg). Sequential split
 /// learning: dropouts and deadlines (an absent client's turn is skipped), not min completion or over-selection (each
 /// turn has already updated the shared server part) nor aggregation wrappers (nothing is averaged). KD: dropouts,
-/// deadlines, min completion and over-selection (it aggregates the logits that arrived), not the parameter wrappers.
+/// deadlines, min completion and over-selection (it aggregates the logits that arrived), privacy on its aggregated
+/// logits (central, fixed clipping), not the other parameter wrappers.
 /// </summary>
 public static class RealismRules
 {
@@ -90,7 +91,17 @@ public static class RealismRules
                 Check(aggregates, field, $"applies to fedllm and splitfed (they average parameter updates), not to {framework}");
             }
         }
-        Needs(spec.Privacy, "privacy");
+        if (kd && spec.Privacy is { } kdPrivacy)
+        {
+            // KD: the server clips and noises the aggregated probabilities (Frameworks/KdFedLlm/DpLogitsAggregator).
+            Check(kdPrivacy.Mode == DpMode.Central, "privacy.mode", "kd supports 'central' only: the server adds the noise to the aggregated logits");
+            Check(!kdPrivacy.AdaptiveClipping, "privacy.adaptiveClipping", "kd clips each public example's probability row to privacy.clipNorm (fixed); adaptive clipping applies to fedllm and splitfed");
+            Check(spec.Kd.Aggregation == Frameworks.KdFedLlm.KdAggregation.Examples, "kd.aggregation", "with privacy every client's logits count equally; 'confidence' would weight a client by its own data");
+        }
+        else if (spec.Privacy is not null)
+        {
+            Check(aggregates, "privacy", $"applies to fedllm and splitfed (their parameter updates) and kd (its aggregated logits), not to {framework}");
+        }
         Needs(spec.SecureAggregation, "secureAggregation");
         Needs(spec.Robust, "robust");
         Needs(spec.Attack, "attack");

@@ -113,22 +113,7 @@ public sealed class DpAggregator(IUpdateAggregator inner, RunSpec spec, RoundExt
             double noisedFraction = (_unclipped + PrivacyLedger.CountNoise(spec) * Availability.DeviceProfile.Gaussian(random)) / _n;
             _clip *= Math.Exp(-_p.ClipLearningRate * (noisedFraction - _p.TargetQuantile));
         }
-        extras.Set(PrivacyLedger.ClipNorm, clipUsed);
-        extras.Set(PrivacyLedger.Noise, _z);
-        extras.Set(PrivacyLedger.Unclipped, _added == 0 ? 1 : (double)_unclipped / _added);
-        double eps = PrivacyLedger.EpsilonAfter(spec, _round);
-        if (!double.IsPositiveInfinity(eps))
-        {
-            extras.Set(PrivacyLedger.Epsilon, eps);
-        }
-        if (_p.EpsilonBudget is double budget)
-        {
-            extras.Set(PrivacyLedger.Budget, budget);
-            if (_round < spec.Training.Rounds && PrivacyLedger.ExceedsBudget(spec, _round + 1))
-            {
-                extras.Set(PrivacyLedger.BudgetReached, 1);
-            }
-        }
+        PrivacyLedger.Note(spec, extras, _round, clipUsed, _z, _added == 0 ? 1 : (double)_unclipped / _added);
         return result;
     }
 
