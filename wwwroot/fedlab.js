@@ -24,9 +24,16 @@ window.fedlab = (() => {
   };
 
   const failedColour = "#d32f2f";
+  // A client round that did not count: its colour by kind (palette from the server: dropped, late, error), and a
+  // glyph so the kinds differ without colour too: late one diagonal, error a cross, dropped none.
+  const failedMark = (h, r, c) => {
+    const kind = r.kinds ? r.kinds[c] : "error";
+    return { colour: (h.palette && h.palette[kind]) || failedColour, strokes: kind === "dropped" ? 0 : kind === "late" ? 1 : 2 };
+  };
   const heatmap = {
-    // rows: [{ round, values: [loss or null per client], failed?: ["kind: reason" or null per client] }]; clients: column count.
-    draw(id, clients, rows, dark, yTitle) {
+    // rows: [{ round, values: [loss or null per client], failed?: ["kind: reason" or null per client], kinds?: [kind or null] }];
+    // clients: column count; palette: { kind: colour }.
+    draw(id, clients, rows, dark, yTitle, palette) {
       const el = document.getElementById(id);
       if (!el) { return; }
       if (!el.__heatmap) {
@@ -35,12 +42,12 @@ window.fedlab = (() => {
         tip.className = "fedlab-heatmap-tip";
         el.appendChild(canvas);
         el.appendChild(tip);
-        el.__heatmap = { canvas, tip, rows: [], clients, dark, yTitle };
+        el.__heatmap = { canvas, tip, rows: [], clients, dark, yTitle, palette };
         canvas.addEventListener("mousemove", (e) => heatmap.hover(el, e));
         canvas.addEventListener("mouseleave", () => { tip.style.display = "none"; });
         new ResizeObserver(() => heatmap.paint(el)).observe(el);
       }
-      Object.assign(el.__heatmap, { clients, rows: rows.slice(), dark, yTitle });
+      Object.assign(el.__heatmap, { clients, rows: rows.slice(), dark, yTitle, palette: palette || el.__heatmap.palette });
       heatmap.paint(el);
     },
     // A live round: one more row, painted with the others (a canvas repaint of at most 200 x clients cells).
@@ -86,13 +93,16 @@ window.fedlab = (() => {
           ctx.fillStyle = colour((v - min) / (max - min));
           ctx.fillRect(g.left + c * cw, y, Math.ceil(cw), Math.ceil(ch));
         });
-        // A client that failed in this round (or bucket): a red cell with a cross, whatever its loss.
+        // A client that did not count in this round (or bucket): its kind's colour and glyph, whatever its loss.
         (r.failed || []).forEach((f, c) => {
           if (f === null || f === undefined) { return; }
-          const x = g.left + c * cw;
-          ctx.fillStyle = failedColour; ctx.fillRect(x, y, Math.ceil(cw), Math.ceil(ch));
+          const x = g.left + c * cw, mark = failedMark(h, r, c);
+          ctx.fillStyle = mark.colour; ctx.fillRect(x, y, Math.ceil(cw), Math.ceil(ch));
+          if (mark.strokes === 0) { return; }
           ctx.strokeStyle = h.dark ? "#1e1e2d" : "#ffffff"; ctx.lineWidth = 1;
-          ctx.beginPath(); ctx.moveTo(x + 1, y + 1); ctx.lineTo(x + cw - 1, y + ch - 1); ctx.moveTo(x + cw - 1, y + 1); ctx.lineTo(x + 1, y + ch - 1); ctx.stroke();
+          ctx.beginPath(); ctx.moveTo(x + 1, y + 1); ctx.lineTo(x + cw - 1, y + ch - 1);
+          if (mark.strokes === 2) { ctx.moveTo(x + cw - 1, y + 1); ctx.lineTo(x + 1, y + ch - 1); }
+          ctx.stroke();
         });
       });
       ctx.fillStyle = text; ctx.font = "12px Roboto, Helvetica, Arial, sans-serif";
@@ -117,7 +127,7 @@ window.fedlab = (() => {
       if (c < 0 || c >= g.clients || i < 0 || i >= g.rows) { h.tip.style.display = "none"; return; }
       const v = h.rows[i].values[c], f = h.rows[i].failed ? h.rows[i].failed[c] : null;
       const loss = v === null || v === undefined ? null : "train loss " + v.toFixed(4);
-      h.tip.textContent = `client ${c}, round ${h.rows[i].round}: ${f !== null && f !== undefined ? "failed: " + f + (loss ? "; " + loss : "") : loss || "not sampled"}`;
+      h.tip.textContent = `client ${c}, round ${h.rows[i].round}: ${f !== null && f !== undefined ? f + (loss ? "; " + loss : "") : loss || "not sampled"}`;
       h.tip.style.display = "block"; h.tip.style.left = (e.clientX - rect.left + 12) + "px"; h.tip.style.top = (e.clientY - rect.top + 12) + "px";
     },
   };
@@ -140,7 +150,7 @@ window.fedlab = (() => {
     return l;
   };
   const escapeXml = (s) => String(s).replace(/[<>&"]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;" })[c]);
-  // The heatmap as SVG: one rect per cell, failed cells red with a cross, axis labels and the colour bar.
+  // The heatmap as SVG: one rect per cell, cells that did not count in their kind's colour and glyph, axis labels and the colour bar.
   const heatmapSvg = (el) => {
     const h = el.__heatmap, g = heatmap.geometry(el), [min, max] = heatmap.range(h);
     const cw = g.plotW / Math.max(1, g.clients), ch = g.plotH / Math.max(1, g.rows);
@@ -154,9 +164,11 @@ window.fedlab = (() => {
       });
       (r.failed || []).forEach((f, c) => {
         if (f === null || f === undefined) { return; }
-        const x = g.left + c * cw;
-        out.push(`<rect x="${x.toFixed(2)}" y="${y.toFixed(2)}" width="${cw.toFixed(2)}" height="${ch.toFixed(2)}" fill="${failedColour}"><title>client ${c}, round ${r.round}: failed: ${escapeXml(f)}</title></rect>`);
-        out.push(`<path d="M${x + 1} ${y + 1}L${x + cw - 1} ${y + ch - 1}M${x + cw - 1} ${y + 1}L${x + 1} ${y + ch - 1}" stroke="#ffffff" stroke-width="1"/>`);
+        const x = g.left + c * cw, mark = failedMark(h, r, c);
+        out.push(`<rect x="${x.toFixed(2)}" y="${y.toFixed(2)}" width="${cw.toFixed(2)}" height="${ch.toFixed(2)}" fill="${mark.colour}"><title>client ${c}, round ${r.round}: ${escapeXml(f)}</title></rect>`);
+        if (mark.strokes > 0) {
+          out.push(`<path d="M${x + 1} ${y + 1}L${x + cw - 1} ${y + ch - 1}${mark.strokes === 2 ? `M${x + cw - 1} ${y + 1}L${x + 1} ${y + ch - 1}` : ""}" stroke="#ffffff" stroke-width="1"/>`);
+        }
       });
     });
     const xStep = Math.max(1, Math.ceil(g.clients / Math.max(1, Math.floor(g.plotW / 40))));

@@ -12,6 +12,8 @@ public abstract class AggregatorWrapper(IUpdateAggregator inner) : IUpdateAggreg
 
     public virtual void Add(int clientId, TrainableState update, double weight) => Inner.Add(clientId, update, weight);
 
+    public virtual void AddLate(int clientId, TrainableState update, double weight) => Inner.AddLate(clientId, update, weight);
+
     public virtual TrainableState? Finish() => Inner.Finish();
 
     public virtual void Dispose()

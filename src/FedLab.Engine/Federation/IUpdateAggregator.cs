@@ -14,6 +14,14 @@ public interface IUpdateAggregator : IDisposable
     /// <summary>One client's uploaded state with its weight (its example count).</summary>
     void Add(int clientId, TrainableState update, double weight);
 
+    /// <summary>
+    /// A late client's uploaded state (availability.late = "stale"), from the state the clients of this round started
+    /// from. Discarded unless a wrapper keeps it for a later round (<see cref="Availability.StaleUpdateAggregator"/>).
+    /// </summary>
+    void AddLate(int clientId, TrainableState update, double weight)
+    {
+    }
+
     /// <summary>The aggregate (the caller disposes it), or null when no client contributed (the global state then stays).</summary>
     TrainableState? Finish();
 }

@@ -12,7 +12,8 @@ namespace FedLab.Engine.Federation;
 /// FedLLM: everything. SplitFed: everything (its client-side parts are aggregated like FedAvg). Sequential split
 /// learning: dropouts and deadlines (an absent client's turn is skipped), not min completion or over-selection (each
 /// turn has already updated the shared server part) nor aggregation wrappers (nothing is averaged). KD: dropouts,
-/// deadlines, min completion and over-selection (it aggregates the logits that arrived), not the parameter wrappers.
+/// deadlines, min completion and over-selection (it aggregates the logits that arrived), privacy on its aggregated
+/// logits (central, fixed clipping), not the other parameter wrappers.
 /// </summary>
 public static class RealismRules
 {
@@ -56,6 +57,20 @@ public static class RealismRules
                 Check(a.MinCompletion == 0, "availability.minCompletion", "does not apply to sequential split learning: each turn has already updated the shared server part");
                 Check(a.OverSelection == 0, "availability.overSelection", "does not apply to sequential split learning: clients take turns, none run in parallel");
             }
+            if (a.StalenessExponent is double exponent)
+            {
+                Range(exponent, 0, 10, "availability.stalenessExponent");
+                Check(a.Late == LateUpdates.Stale, "availability.stalenessExponent", "applies only with availability.late 'stale'");
+            }
+            if (a.Late == LateUpdates.Stale)
+            {
+                // A late update is a parameter update kept for a later round's average: KD's logits belong to the round's
+                // public-set exchange, and sequential split learning passes one client-side part on, it averages nothing.
+                Check(!kd && !sequential && !centralized, "availability.late", $"'stale' applies to fedllm and splitfed (a late update enters a later round's average), not to {framework}; use 'drop'");
+                Check(a.DeadlineSeconds is not null || a.OverSelection > 0, "availability.late", "'stale' needs availability.deadlineSeconds or availability.overSelection: without them no client is ever late");
+                Check(spec.Privacy is null, "availability.late", "'stale' cannot be combined with privacy: a client could contribute to two rounds' aggregates at once, beyond the one clipped update per round the accountant counts");
+                Check(spec.SecureAggregation is null, "availability.late", "'stale' cannot be combined with secureAggregation: a late masked update cannot be unmasked in a later round's session");
+            }
             if (a.Trace is string trace)
             {
                 Check(trace.Length is > 0 and <= RunSpecValidator.MaxPathChars, "availability.trace", "must be a path to a CSV file");
@@ -76,7 +91,17 @@ public static class RealismRules
                 Check(aggregates, field, $"applies to fedllm and splitfed (they average parameter updates), not to {framework}");
             }
         }
-        Needs(spec.Privacy, "privacy");
+        if (kd && spec.Privacy is { } kdPrivacy)
+        {
+            // KD: the server clips and noises the aggregated probabilities (Frameworks/KdFedLlm/DpLogitsAggregator).
+            Check(kdPrivacy.Mode == DpMode.Central, "privacy.mode", "kd supports 'central' only: the server adds the noise to the aggregated logits");
+            Check(!kdPrivacy.AdaptiveClipping, "privacy.adaptiveClipping", "kd clips each public example's probability row to privacy.clipNorm (fixed); adaptive clipping applies to fedllm and splitfed");
+            Check(spec.Kd.Aggregation == Frameworks.KdFedLlm.KdAggregation.Examples, "kd.aggregation", "with privacy every client's logits count equally; 'confidence' would weight a client by its own data");
+        }
+        else if (spec.Privacy is not null)
+        {
+            Check(aggregates, "privacy", $"applies to fedllm and splitfed (their parameter updates) and kd (its aggregated logits), not to {framework}");
+        }
         Needs(spec.SecureAggregation, "secureAggregation");
         Needs(spec.Robust, "robust");
         Needs(spec.Attack, "attack");

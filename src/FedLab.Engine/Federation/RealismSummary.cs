@@ -1,4 +1,5 @@
 using System.Globalization;
+using FedLab.Engine.Federation.Availability;
 using FedLab.Engine.Federation.Privacy;
 using FedLab.Engine.Runs;
 
@@ -36,6 +37,10 @@ public static class RealismSummary
             if (a.OverSelection > 0)
             {
                 items.Add(I($"over-select {a.OverSelection:0.##%}"));
+            }
+            if (a.Late == LateUpdates.Stale)
+            {
+                items.Add(I($"stale a={a.StalenessExponent ?? AvailabilitySpec.DefaultStalenessExponent:0.###}"));
             }
             parts.Add(items.Count == 0 ? "simulated clock" : string.Join(", ", items));
         }

@@ -22,7 +22,7 @@ public sealed class FrameworkContext(RunEnvironment environment, EngineOptions e
     private IClientRunner? _runner;
     private ClientRealism? _realism;
 
-    private ClientRealism Realism => _realism ??= new ClientRealism(Spec, Extras, Environment.Partition.ClientIndices.Sum(c => (long)c.Length));
+    private ClientRealism Realism => _realism ??= new ClientRealism(Spec, Extras, Environment.Partition.ClientIndices.Sum(c => (long)c.Length), Environment.Device);
 
     /// <summary>Open-set metrics the runner and wrappers note during a round (ε, simulated time); the executor attaches them.</summary>
     public RoundExtras Extras { get; } = new();
@@ -40,6 +40,12 @@ public sealed class FrameworkContext(RunEnvironment environment, EngineOptions e
         }
         return aggregator;
     }
+
+    /// <summary>What the realistic-client wrappers carry across rounds (adaptive clipping norm, held stale updates); saved with the framework's state.</summary>
+    public IEnumerable<KeyValuePair<string, TorchSharp.torch.Tensor>> CheckpointState() => _realism?.CheckpointState() ?? [];
+
+    /// <summary>Restores what <see cref="CheckpointState"/> saved (a resume), after the framework was created.</summary>
+    public void RestoreState(Serialization.SafeTensorsFile state) => _realism?.RestoreState(state);
 
     /// <summary>The options section of <paramref name="descriptor"/> in this run's spec.</summary>
     public T Options<T>(FrameworkDescriptor descriptor) where T : class => FrameworkOptions.Get<T>(Spec, descriptor);

@@ -68,6 +68,7 @@ public sealed class RunExecutor(EngineOptions options, TimeProvider? time = null
             using (state)
             {
                 algorithm.RestoreState(state);
+                context.RestoreState(state); // the adaptive clipping norm, held stale updates
             }
             completed = round;
         }
@@ -87,7 +88,7 @@ public sealed class RunExecutor(EngineOptions options, TimeProvider? time = null
         // A fork records its starting round again (the parent's weights, evaluated with this spec) before training on.
         bool forked = runOptions.ResumeFrom is null && spec.Fork is not null && runOptions.ForkFrom is not null;
         string? Checkpoint(int round) => runOptions.CheckpointDirectory is string dir
-            ? RunCheckpoint.Save(dir, runId, round, spec, algorithm.CheckpointState())
+            ? RunCheckpoint.Save(dir, runId, round, spec, algorithm.CheckpointState().Concat(context.CheckpointState()))
             : null;
 
         try

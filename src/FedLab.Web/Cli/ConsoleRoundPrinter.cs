@@ -59,6 +59,10 @@ internal sealed class ConsoleRoundPrinter(TextWriter output, string? label = nul
         {
             parts.Add(Invariant($"late {late:0}"));
         }
+        if (m.Extra.TryGetValue("availability.stale", out var stale) && stale > 0)
+        {
+            parts.Add(Invariant($"stale used {stale:0}"));
+        }
         if (m.Extra.TryGetValue("privacy.epsilon", out var epsilon))
         {
             parts.Add(Invariant($"ε {epsilon:F2}"));

@@ -8,9 +8,10 @@ namespace FedLab.Engine.Federation.Availability;
 /// (<see cref="TimeModel"/>: its FLOPs, its exact bytes and messages, its device) and reported "late" when its time
 /// exceeds the deadline; with over-selection, only the first ones to finish (in simulated time) are kept and the rest
 /// are reported late. Availability is decided once per client per round, at its first work of the round (KD's second
-/// phase, the consensus download, is not timed again). Outcomes still come back in client order.
+/// phase, the consensus download, is not timed again). Outcomes still come back in client order. With late updates kept
+/// (<paramref name="stale"/>, availability.late = "stale"), a late client's outcome keeps its result beside its failure.
 /// </summary>
-public sealed class AvailabilityRunner(IClientRunner inner, RunSpec spec, AvailabilityPlan plan, RoundExtras extras) : IClientRunner
+public sealed class AvailabilityRunner(IClientRunner inner, RunSpec spec, AvailabilityPlan plan, RoundExtras extras, StaleSchedule? stale = null) : IClientRunner
 {
     public const string ClientSeconds = "clock.simulatedSeconds";
     public const string RoundSeconds = "clock.roundSeconds";
@@ -116,8 +117,15 @@ public sealed class AvailabilityRunner(IClientRunner inner, RunSpec spec, Availa
             : outcome;
     }
 
-    private static ClientOutcome<T> Late<T>(int round, ClientOutcome<T> outcome, double seconds, string reason) =>
-        InProcessClientRunner.Failed<T>(round, outcome.ClientId, ClientFailureKinds.Late, reason, outcome.Link, outcome.Seconds);
+    private ClientOutcome<T> Late<T>(int round, ClientOutcome<T> outcome, double seconds, string reason)
+    {
+        if (stale is null)
+        {
+            return InProcessClientRunner.Failed<T>(round, outcome.ClientId, ClientFailureKinds.Late, reason, outcome.Link, outcome.Seconds);
+        }
+        reason += "; " + stale.Note(round, outcome.ClientId, StaleSchedule.Staleness(seconds, plan.Spec.DeadlineSeconds));
+        return InProcessClientRunner.Failed<T>(round, outcome.ClientId, ClientFailureKinds.Late, reason, outcome.Link, outcome.Seconds) with { Result = outcome.Result };
+    }
 
     /// <summary>The round's simulated time: parallel clients end at the deadline or with the slowest kept client; split learning's turns add up.</summary>
     private void Note(int dropped, Dictionary<int, double> times)

@@ -32,4 +32,21 @@ public sealed record AvailabilitySpec
     /// simulated time); the slower ones are marked late. 0 = off.
     /// </summary>
     public double OverSelection { get; init; }
+
+    /// <summary>
+    /// What happens to a late client's update (missed the deadline, or over-selected out): "drop" discards it; "stale"
+    /// keeps it and adds it to a later round's aggregate with the staleness weight (1 + s)^−<see cref="StalenessExponent"/>,
+    /// as buffered asynchronous FL does (FedBuff, FedAsync). FedLLM and SplitFed. Null = "drop" (and a spec without
+    /// it serialises as before).
+    /// </summary>
+    public LateUpdates? Late { get; init; }
+
+    /// <summary>
+    /// a in the staleness weight (1 + s)^−a of a stale update, s = the rounds it arrives late (0 = no discount).
+    /// Null = <see cref="DefaultStalenessExponent"/>.
+    /// </summary>
+    public double? StalenessExponent { get; init; }
+
+    /// <summary>A moderate discount: an update one round late counts 1/√2 of its examples, two rounds late 1/√3.</summary>
+    public const double DefaultStalenessExponent = 0.5;
 }

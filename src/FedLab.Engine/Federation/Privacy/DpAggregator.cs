@@ -27,6 +27,34 @@ public sealed class DpAggregator(IUpdateAggregator inner, RunSpec spec, RoundExt
     /// <summary>The clipping norm the next round uses (adaptive clipping changes it after every round).</summary>
     public double ClipNorm => _clip;
 
+    private Tensor? _clipState;
+
+    /// <summary>
+    /// What DP carries from one round to the next: with adaptive clipping, the current clipping norm (nothing with fixed
+    /// clipping; the noise and the accountant are functions of the seed and the round).
+    /// </summary>
+    public IEnumerable<KeyValuePair<string, Tensor>> CheckpointState()
+    {
+        if (!_p.AdaptiveClipping)
+        {
+            yield break;
+        }
+        _clipState ??= zeros(1, dtype: ScalarType.Float64).DetachFromDisposeScope();
+        _clipState.fill_(_clip);
+        yield return new("clipNorm", _clipState);
+    }
+
+    public void RestoreState(Serialization.SafeTensorsFile state)
+    {
+        if (!_p.AdaptiveClipping)
+        {
+            return;
+        }
+        var saved = state.Tensors.FirstOrDefault(t => t.Key == "clipNorm").Value
+            ?? throw new InvalidDataException("checkpoint has no adaptive clipping norm");
+        _clip = saved.item<double>();
+    }
+
     public override void Begin(int round, TrainableState global)
     {
         _global?.Dispose();
@@ -85,22 +113,7 @@ public sealed class DpAggregator(IUpdateAggregator inner, RunSpec spec, RoundExt
             double noisedFraction = (_unclipped + PrivacyLedger.CountNoise(spec) * Availability.DeviceProfile.Gaussian(random)) / _n;
             _clip *= Math.Exp(-_p.ClipLearningRate * (noisedFraction - _p.TargetQuantile));
         }
-        extras.Set(PrivacyLedger.ClipNorm, clipUsed);
-        extras.Set(PrivacyLedger.Noise, _z);
-        extras.Set(PrivacyLedger.Unclipped, _added == 0 ? 1 : (double)_unclipped / _added);
-        double eps = PrivacyLedger.EpsilonAfter(spec, _round);
-        if (!double.IsPositiveInfinity(eps))
-        {
-            extras.Set(PrivacyLedger.Epsilon, eps);
-        }
-        if (_p.EpsilonBudget is double budget)
-        {
-            extras.Set(PrivacyLedger.Budget, budget);
-            if (_round < spec.Training.Rounds && PrivacyLedger.ExceedsBudget(spec, _round + 1))
-            {
-                extras.Set(PrivacyLedger.BudgetReached, 1);
-            }
-        }
+        PrivacyLedger.Note(spec, extras, _round, clipUsed, _z, _added == 0 ? 1 : (double)_unclipped / _added);
         return result;
     }
 
@@ -114,6 +127,7 @@ public sealed class DpAggregator(IUpdateAggregator inner, RunSpec spec, RoundExt
     {
         _global?.Dispose();
         _globalVector?.Dispose();
+        _clipState?.Dispose();
         base.Dispose();
     }
 }

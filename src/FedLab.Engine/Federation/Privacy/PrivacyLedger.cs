@@ -85,6 +85,27 @@ public static class PrivacyLedger
     }
 
     /// <summary>Whether running round <paramref name="round"/> would take ε above the spec's budget (the run stops before it).</summary>
+    /// <summary>The round's privacy metrics: the clipping norm used, z, the unclipped fraction, ε after the round, the budget and whether it is reached.</summary>
+    public static void Note(RunSpec spec, RoundExtras extras, int round, double clipNorm, double noiseMultiplier, double unclippedFraction)
+    {
+        extras.Set(ClipNorm, clipNorm);
+        extras.Set(Noise, noiseMultiplier);
+        extras.Set(Unclipped, unclippedFraction);
+        double eps = EpsilonAfter(spec, round);
+        if (!double.IsPositiveInfinity(eps))
+        {
+            extras.Set(Epsilon, eps);
+        }
+        if (spec.Privacy!.EpsilonBudget is double budget)
+        {
+            extras.Set(Budget, budget);
+            if (round < spec.Training.Rounds && ExceedsBudget(spec, round + 1))
+            {
+                extras.Set(BudgetReached, 1);
+            }
+        }
+    }
+
     public static bool ExceedsBudget(RunSpec spec, int round) =>
         spec.Privacy is { EpsilonBudget: double budget } && EpsilonAfter(spec, round) > budget;
 }

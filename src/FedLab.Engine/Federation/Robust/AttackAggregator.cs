@@ -39,11 +39,27 @@ public sealed class AttackAggregator(IUpdateAggregator inner, RunSpec spec, Roun
         base.Begin(round, global);
     }
 
-    public override void Add(int clientId, TrainableState update, double weight)
+    public override void Add(int clientId, TrainableState update, double weight) => Attack(clientId, update, weight, late: false);
+
+    /// <summary>A late update (stale variant) is the attacker's upload too: attacked the same way, kept for a later round by the inner wrapper.</summary>
+    public override void AddLate(int clientId, TrainableState update, double weight) => Attack(clientId, update, weight, late: true);
+
+    private void Attack(int clientId, TrainableState update, double weight, bool late)
     {
+        void Pass(TrainableState state)
+        {
+            if (late)
+            {
+                base.AddLate(clientId, state, weight);
+            }
+            else
+            {
+                base.Add(clientId, state, weight);
+            }
+        }
         if (!_attackers.Contains(clientId))
         {
-            base.Add(clientId, update, weight);
+            Pass(update);
             return;
         }
         _attacked++;
@@ -58,7 +74,7 @@ public sealed class AttackAggregator(IUpdateAggregator inner, RunSpec spec, Roun
             _ => _global! + RandomLike(delta, s * delta.to_type(ScalarType.Float64).norm().item<double>() / Math.Sqrt(Math.Max(1, delta.numel())), SeedMix.Derive(spec.Seed, _round, clientId, 0xA77)),
         };
         using var state = StateVector.Unflatten(attacked, _like!);
-        base.Add(clientId, state, weight);
+        Pass(state);
     }
 
     public override TrainableState? Finish()

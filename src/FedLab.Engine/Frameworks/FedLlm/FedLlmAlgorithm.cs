@@ -55,6 +55,11 @@ public sealed class FedLlmAlgorithm : IFederatedAlgorithm, IValidationEvaluation
             {
                 failed.Add(failure);
                 reports.Failed(failure);
+                if (outcome.Result is { } late) // late, kept for a later round (availability.late = stale)
+                {
+                    using var lateUpdate = TrainableState.Deserialize(late.State, _env.Device);
+                    _aggregator.AddLate(outcome.ClientId, lateUpdate, late.Examples);
+                }
                 return;
             }
             var upload = outcome.Result!;

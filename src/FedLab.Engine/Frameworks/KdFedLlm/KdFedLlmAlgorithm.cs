@@ -35,9 +35,13 @@ public sealed class KdFedLlmAlgorithm : IFederatedAlgorithm, IClientModelEvaluat
     private readonly TrainableState? _global;
     private readonly Distiller _distiller;
 
-    public KdFedLlmAlgorithm(RunEnvironment env, ModelStore models, IClientRunner? runner = null)
+    private readonly RoundExtras _extras;
+
+    /// <param name="extras">The run's open-set round metrics (ε when the consensus is private).</param>
+    public KdFedLlmAlgorithm(RunEnvironment env, ModelStore models, IClientRunner? runner = null, RoundExtras? extras = null)
     {
         _env = env;
+        _extras = extras ?? new RoundExtras();
         _runner = runner ?? InProcessClientRunner.Instance;
         _kd = env.Spec.Kd;
         var facts = DatasetFacts.Of(env.Dataset);
@@ -80,7 +84,9 @@ public sealed class KdFedLlmAlgorithm : IFederatedAlgorithm, IClientModelEvaluat
         // Classification: one row per public example over the classes; generative: one row per answer position over the vocabulary.
         int classes = _env.Generative is null ? _env.Dataset.NumClasses : _env.Model.NumClasses;
         int rows = _public.Responses is null ? _public.Count : Tasks.Generative.GenerativeDistillation.Layout(_public).Rows;
-        using var aggregator = new LogitsAggregator(rows, classes, _kd.Aggregation, _env.Device);
+        using ILogitsAggregator aggregator = _env.Spec.Privacy is null
+            ? new LogitsAggregator(rows, classes, _kd.Aggregation, _env.Device)
+            : new DpLogitsAggregator(rows, classes, _env.Spec, round, _extras, _env.Device); // clipped, noised consensus
         var failed = new List<ClientFailure>();
         void Fail(ClientFailure failure)
         {

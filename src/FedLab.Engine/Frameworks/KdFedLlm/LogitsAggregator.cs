@@ -8,7 +8,7 @@ namespace FedLab.Engine.Frameworks.KdFedLlm;
 /// grow with clients). Weight of client k on example i: n_k (its training examples), times, when confidence-weighted,
 /// its confidence max_c p_k(c | x_i), so a client that is sure of an example counts more for it.
 /// </summary>
-public sealed class LogitsAggregator : IDisposable
+public sealed class LogitsAggregator : ILogitsAggregator
 {
     private readonly KdAggregation _mode;
     private readonly Tensor _sum;

@@ -77,6 +77,11 @@ public sealed class SplitFedLlmAlgorithm : IFederatedAlgorithm, IValidationEvalu
                 // completed have already updated the server-side part, as they would in a deployment.
                 failed.Add(failure);
                 reports.Failed(failure);
+                if (splitFed && outcome.Result is { Upload: { } late } lateTurn) // late, kept for a later round (availability.late = stale)
+                {
+                    using var lateUpdate = TrainableState.Deserialize(late, _env.Device);
+                    _aggregator.AddLate(outcome.ClientId, lateUpdate, lateTurn.Examples);
+                }
                 return;
             }
             var turn = outcome.Result!;

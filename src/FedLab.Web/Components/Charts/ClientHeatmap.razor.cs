@@ -6,7 +6,8 @@ namespace FedLab.Web.Components.Charts;
 
 /// <summary>
 /// Client x round heatmap of each client's training loss (rows = rounds, columns = clients; empty = the
-/// client was not sampled; a hatched red cell = the client failed there, its hover text "failed: kind: reason"), drawn on a canvas by fedlab.js: the dashboard loads Plotly's basic bundle (a
+/// client was not sampled; a marked cell = the client did not count there, coloured by kind with a legend below:
+/// dropped, late or error (<see cref="HeatmapKinds"/>), its hover text "kind: reason"), drawn on a canvas by fedlab.js: the dashboard loads Plotly's basic bundle (a
 /// quarter of the full one's load time, which is what keeps a big run's page under a second), and that
 /// bundle has no heatmap. Long runs are drawn with rounds averaged into at most
 /// <see cref="HeatmapRows.MaxRows"/> rows; a live round adds one row (fedlab.heatmap.append).
@@ -14,6 +15,8 @@ namespace FedLab.Web.Components.Charts;
 public sealed partial class ClientHeatmap
 {
     private readonly List<HeatmapRow> _pending = [];
+    private readonly HashSet<string> _kinds = [];
+    private HeatmapRows? _counted;
     private bool _drawn;
     private bool _drawnDark;
 
@@ -31,12 +34,34 @@ public sealed partial class ClientHeatmap
 
     private string YTitle => Rows.Bucketed ? "round (averaged over buckets)" : "round";
 
+    /// <summary>The failure kinds shown, in legend order (for the legend under the canvas).</summary>
+    internal IEnumerable<string> Kinds => HeatmapKinds.All.Where(_kinds.Contains);
+
+    protected override void OnParametersSet()
+    {
+        if (!ReferenceEquals(_counted, Rows))
+        {
+            _counted = Rows;
+            Count(Rows.Rows);
+        }
+    }
+
+    private bool Count(IEnumerable<HeatmapRow> rows)
+    {
+        int before = _kinds.Count;
+        foreach (var failure in rows.SelectMany(r => r.Failures ?? []).OfType<string>())
+        {
+            _kinds.Add(HeatmapKinds.Of(failure));
+        }
+        return _kinds.Count != before;
+    }
+
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
         if (firstRender)
         {
             _drawnDark = Dark;
-            await JS.InvokeVoidAsync("fedlab.heatmap.draw", Id, Rows.Clients, Payload(Rows.Rows), Dark, YTitle);
+            await JS.InvokeVoidAsync("fedlab.heatmap.draw", Id, Rows.Clients, Payload(Rows.Rows), Dark, YTitle, HeatmapKinds.Colours);
             _drawn = true;
             if (_pending.Count > 0)
             {
@@ -58,6 +83,10 @@ public sealed partial class ClientHeatmap
         {
             return;
         }
+        if (Count(rows))
+        {
+            StateHasChanged(); // a new kind joins the legend
+        }
         if (!_drawn)
         {
             _pending.AddRange(rows);
@@ -66,7 +95,9 @@ public sealed partial class ClientHeatmap
         await JS.InvokeVoidAsync("fedlab.heatmap.append", Id, Payload(rows));
     }
 
-    // A row with no failed client carries no "failed" array: the payload of a big run stays as small as before.
+    // A row with no failed client carries no "failed" array: the payload of a big run stays as small as before. A row with
+    // one also carries each failed cell's kind (dropped, late, error), which picks its colour and glyph.
     internal static object[] Payload(IEnumerable<HeatmapRow> rows) =>
-        [.. rows.Select(r => r.Failures is null ? (object)new { round = r.Round, values = r.Values } : new { round = r.Round, values = r.Values, failed = r.Failures })];
+        [.. rows.Select(r => r.Failures is null ? (object)new { round = r.Round, values = r.Values }
+            : new { round = r.Round, values = r.Values, failed = r.Failures, kinds = r.Failures.Select(f => f is null ? null : HeatmapKinds.Of(f)).ToArray() })];
 }

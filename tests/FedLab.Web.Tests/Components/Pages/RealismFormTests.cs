@@ -60,6 +60,32 @@ public sealed class RealismFormTests
     }
 
     [Fact]
+    public async Task LateUpdates_Stale_WithoutADeadline_IsRefusedAtItsField_AndAcceptedWithOne()
+    {
+        await using var ctx = new DashboardTestContext();
+        var cut = ctx.Render<NewRun>();
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("#form-valid")));
+        cut.Find("[data-section='availability'] input").Change(true);
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-field='availability.late']")));
+        Assert.NotNull(cut.Find("[data-field='availability.stalenessExponent']"));
+        Assert.Contains("\"late\": \"drop\"", cut.Instance.Form.Draft.ToJson(), StringComparison.Ordinal);
+
+        await cut.InvokeAsync(() =>
+        {
+            cut.Instance.Form.Draft.SetString("availability.late", "stale");
+            return cut.Instance.Form.Changed("availability.late");
+        });
+        cut.WaitForAssertion(() => Assert.Contains("no client is ever late", cut.Find("[data-field='availability.late']").TextContent, StringComparison.Ordinal));
+
+        await cut.InvokeAsync(() =>
+        {
+            cut.Instance.Form.Draft.SetNumber("availability.deadlineSeconds", 30);
+            return cut.Instance.Form.Changed("availability.deadlineSeconds");
+        });
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("#form-valid")));
+    }
+
+    [Fact]
     public void RoundPoints_CarryTheOpenMetricSet()
     {
         var none = new Dictionary<PayloadKind, long>();
