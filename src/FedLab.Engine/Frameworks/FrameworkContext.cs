@@ -41,6 +41,13 @@ public sealed class FrameworkContext(RunEnvironment environment, EngineOptions e
         return aggregator;
     }
 
+    /// <summary>
+    /// A session with the remote clients when the engine's runner runs client programs elsewhere (a cluster); null
+    /// when clients run in this process. The algorithm that opens it disposes it.
+    /// </summary>
+    public Federation.Remote.IRemoteSession? OpenRemote() =>
+        Engine.ClientRunner is Federation.Remote.IRemoteClients remote ? remote.Open(Spec) : null;
+
     /// <summary>The options section of <paramref name="descriptor"/> in this run's spec.</summary>
     public T Options<T>(FrameworkDescriptor descriptor) where T : class => FrameworkOptions.Get<T>(Spec, descriptor);
 }
