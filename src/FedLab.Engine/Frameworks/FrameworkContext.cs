@@ -46,7 +46,7 @@ public sealed class FrameworkContext(RunEnvironment environment, EngineOptions e
     /// when clients run in this process. The algorithm that opens it disposes it.
     /// </summary>
     public Federation.Remote.IRemoteSession? OpenRemote() =>
-        Engine.ClientRunner is Federation.Remote.IRemoteClients remote ? remote.Open(Spec) : null;
+        Engine.ClientRunner is Federation.Remote.IRemoteClients remote ? remote.Open(Spec, Extras) : null;
 
     /// <summary>The options section of <paramref name="descriptor"/> in this run's spec.</summary>
     public T Options<T>(FrameworkDescriptor descriptor) where T : class => FrameworkOptions.Get<T>(Spec, descriptor);

@@ -10,5 +10,6 @@ namespace FedLab.Engine.Federation.Remote;
 /// </summary>
 public interface IRemoteClients
 {
-    IRemoteSession Open(RunSpec spec);
+    /// <param name="extras">The run's open-set metrics: the session notes which worker ran each client ("cluster.worker").</param>
+    IRemoteSession Open(RunSpec spec, RoundExtras extras);
 }
