@@ -56,6 +56,29 @@ public sealed class ClusterConnection : IAsyncDisposable
         return hosts.Keys.OrderBy(s => s.ToParsableString(), StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>
+    /// Completes when the membership no longer lists <paramref name="silo"/> as active (declared dead within seconds of
+    /// a crash), so a call waiting on a killed worker ends then rather than at the call timeout. Checks every second.
+    /// </summary>
+    public async Task WhenLostAsync(SiloAddress silo, CancellationToken ct)
+    {
+        while (true)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+            try
+            {
+                if (!(await ActiveWorkersAsync()).Contains(silo))
+                {
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // the membership could not be read this time: keep waiting, the call's own timeout still bounds it
+            }
+        }
+    }
+
     /// <summary>Calls the client host of <paramref name="silo"/> (activated on that silo through a placement hint).</summary>
     public Task<T> OnWorker<T>(SiloAddress silo, Func<IClientWorkerGrain, Task<T>> call)
     {

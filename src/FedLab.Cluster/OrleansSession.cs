@@ -25,7 +25,7 @@ internal sealed class OrleansSession : IRemoteSession
     private readonly object _gate = new();
     private readonly Dictionary<int, SiloAddress> _assigned = [];
     private readonly Dictionary<SiloAddress, int> _busy = [];
-    private readonly Dictionary<SiloAddress, Task> _opened = [];
+    private readonly Dictionary<SiloAddress, Task<int>> _opened = [];
     private readonly HashSet<SiloAddress> _lost = [];
     private readonly List<string> _order = [];
     private List<SiloAddress> _workers = [];
@@ -99,9 +99,9 @@ internal sealed class OrleansSession : IRemoteSession
         string worker = silo.ToString();
         try
         {
-            Open(silo).WaitAsync(ct).GetAwaiter().GetResult();
+            Watch(silo, Open(silo), ct);
             var wire = new WireCall(call.Program, call.Operation, call.Round, call.ClientId, call.Payloads.Select(p => new WirePayload(p.Kind.Name, p.Bytes)).ToArray(), call.Side);
-            var reply = _cluster.OnWorker(silo, g => g.Call(Id, wire)).WaitAsync(ct).GetAwaiter().GetResult();
+            var reply = Watch(silo, _cluster.OnWorker(silo, g => g.Call(Id, wire)), ct);
             Count(call.Payloads.Sum(p => p.Length) + reply.Payloads.Sum(p => p.Bytes.LongLength),
                 _cluster.Serializer.SerializeToArray(wire).LongLength + _cluster.Serializer.SerializeToArray(reply).LongLength);
             lock (_gate)
@@ -118,6 +118,10 @@ internal sealed class OrleansSession : IRemoteSession
             {
                 _lost.Add(silo);
             }
+            if (ex is WorkerLostException)
+            {
+                throw;
+            }
             throw new WorkerLostException(worker, ex.Message, ex);
         }
         finally
@@ -126,6 +130,25 @@ internal sealed class OrleansSession : IRemoteSession
             {
                 _busy[silo]--;
             }
+        }
+    }
+
+    /// <summary>Waits for a call, ending early with <see cref="WorkerLostException"/> when the membership declares its worker dead.</summary>
+    private T Watch<T>(SiloAddress silo, Task<T> call, CancellationToken ct)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var lost = _cluster.WhenLostAsync(silo, stop.Token);
+        try
+        {
+            if (Task.WhenAny(call, lost).WaitAsync(ct).GetAwaiter().GetResult() == lost && lost.IsCompletedSuccessfully)
+            {
+                throw new WorkerLostException(silo.ToString(), "the membership declared it dead while it held the call");
+            }
+            return call.GetAwaiter().GetResult();
+        }
+        finally
+        {
+            stop.Cancel();
         }
     }
 
@@ -201,7 +224,7 @@ internal sealed class OrleansSession : IRemoteSession
         }
     }
 
-    private Task Open(SiloAddress silo)
+    private Task<int> Open(SiloAddress silo)
     {
         lock (_gate)
         {
