@@ -37,7 +37,8 @@ if (options.Threads > 0)
 }
 
 using var host = Host.CreateDefaultBuilder()
-    .ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning))
+    // Orleans' start-up information is long; warnings and errors stay (a worker's own lines go to stdout).
+    .ConfigureLogging(l => l.AddFilter("Orleans", LogLevel.Warning).AddFilter("Microsoft", LogLevel.Warning))
     .ConfigureServices(s => s.AddSingleton(new WorkerRuns(engine)))
     .UseOrleans(silo => silo.UseFedLabCluster(options.Cluster, options.SiloPort, options.GatewayPort, options.Primary, options.Advertise))
     .Build();

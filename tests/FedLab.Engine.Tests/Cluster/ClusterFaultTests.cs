@@ -26,7 +26,7 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
     public async Task AWorkerKilledMidRound_ItsClientsFailAsWorkerLost_AndTheRunCompletes()
     {
         var started = Stopwatch.StartNew();
-        await using var workers = await WorkerProcesses.StartAsync(2, new ClusterSettings { Enabled = true, CallTimeoutSeconds = 30 });
+        await using var workers = await TestWorkers.StartAsync(2, new ClusterSettings { Enabled = true, CallTimeoutSeconds = 30 });
         output.WriteLine($"workers up after {started.Elapsed}");
         var (result, killedAt, finishedAt) = RunKillingSecondWorker(workers, new OrleansClientRunner(workers.Connection));
         output.WriteLine($"run finished {finishedAt - killedAt} after the kill, {started.Elapsed} in all; failures: {string.Join("; ", (result.FailedClientRounds ?? []).Select(f => $"{f.Round}/{f.ClientId} {f.Reason}"))}");
@@ -52,7 +52,7 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
     public async Task WithRetry_AKilledWorkersClientsRunOnTheOtherWorker_AndTheMetricsMatchInProcess()
     {
         var settings = new ClusterSettings { Enabled = true, CallTimeoutSeconds = 30, RetryOnOtherWorker = true };
-        await using var workers = await WorkerProcesses.StartAsync(2, settings);
+        await using var workers = await TestWorkers.StartAsync(2, settings);
         var (result, _, _) = RunKillingSecondWorker(workers, new OrleansClientRunner(workers.Connection));
         var local = TinySpecs.Run(Spec());
 
@@ -66,7 +66,7 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
     public async Task AWorkerThatJoinsDuringARun_TakesClientsFromTheNextRound()
     {
         var settings = new ClusterSettings { Enabled = true, CallTimeoutSeconds = 30 };
-        await using var workers = await WorkerProcesses.StartAsync(1, settings);
+        await using var workers = await TestWorkers.StartAsync(1, settings);
         var sink = new RecordingSink(e =>
         {
             if (e is RoundFinished { Metrics.Round: 1 })
@@ -84,7 +84,7 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
     }
 
     /// <summary>Runs <see cref="Spec"/>, killing the second worker as soon as round 1's first client has finished.</summary>
-    private static (RunResult Result, DateTimeOffset KilledAt, DateTimeOffset FinishedAt) RunKillingSecondWorker(WorkerProcesses workers, OrleansClientRunner runner)
+    private static (RunResult Result, DateTimeOffset KilledAt, DateTimeOffset FinishedAt) RunKillingSecondWorker(LocalWorkers workers, OrleansClientRunner runner)
     {
         var killedAt = DateTimeOffset.MinValue;
         var sink = new RecordingSink(e =>

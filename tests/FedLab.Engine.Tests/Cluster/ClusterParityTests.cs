@@ -10,9 +10,9 @@ namespace FedLab.Engine.Tests.Cluster;
 /// <summary>Two worker processes on localhost, shared by the tests of <see cref="ClusterParityTests"/>.</summary>
 public sealed class TwoWorkers : IAsyncLifetime
 {
-    internal WorkerProcesses Workers { get; private set; } = null!;
+    internal LocalWorkers Workers { get; private set; } = null!;
 
-    public async Task InitializeAsync() => Workers = await WorkerProcesses.StartAsync(2);
+    public async Task InitializeAsync() => Workers = await TestWorkers.StartAsync(2);
 
     public async Task DisposeAsync()
     {

@@ -1,19 +1,27 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using FedLab.Cluster;
 
-namespace FedLab.Engine.Tests.Cluster;
+namespace FedLab.Cluster;
 
 /// <summary>
-/// Worker processes on localhost (the built FedLab.Worker.dll, started with <c>dotnet</c>, on free ports) and the
-/// coordinator's connection to them. The first worker holds the development membership table; the others join it.
+/// Worker processes on localhost (a built FedLab.Worker.dll, started with <c>dotnet</c>, on free ports) and the
+/// coordinator's connection to them, for tests and benchmarks. The first worker holds the development membership table; the others join it.
 /// Start waits for each worker's ready line and for the membership to list every worker; Dispose kills them all.
 /// </summary>
-internal sealed class WorkerProcesses : IAsyncDisposable
+public sealed class LocalWorkers : IAsyncDisposable
 {
     private readonly List<(Process Process, int SiloPort, int GatewayPort)> _workers = [];
     private readonly List<string> _log = [];
+    private readonly string _dll;
+    private readonly string[] _extra;
+
+    private LocalWorkers(string dll, string[] extra)
+    {
+        _dll = dll;
+        _extra = extra;
+    }
 
     public ClusterConnection Connection { get; private set; } = null!;
 
@@ -30,20 +38,17 @@ internal sealed class WorkerProcesses : IAsyncDisposable
         }
     }
 
-    public static string WorkerDll
+    /// <summary>The worker beside a repository's build: src/FedLab.Worker/bin/&lt;configuration&gt;/net10.0/FedLab.Worker.dll.</summary>
+    public static string WorkerDll(string repositoryRoot, string configuration)
     {
-        get
-        {
-            // The test assembly's configuration (bin/Debug or bin/Release) is the worker's.
-            string configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
-            string dll = Path.Combine(RepoPaths.Root, "src", "FedLab.Worker", "bin", configuration, "net10.0", "FedLab.Worker.dll");
-            return File.Exists(dll) ? dll : throw new FileNotFoundException("build src/FedLab.Worker first", dll);
-        }
+        string dll = Path.Combine(repositoryRoot, "src", "FedLab.Worker", "bin", configuration, "net10.0", "FedLab.Worker.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException("build src/FedLab.Worker first", dll);
     }
 
-    public static async Task<WorkerProcesses> StartAsync(int count, ClusterSettings? settings = null, TimeSpan? timeout = null)
+    /// <param name="extra">More worker options for every worker (e.g. --cache-dir, --threads).</param>
+    public static async Task<LocalWorkers> StartAsync(string workerDll, int count, ClusterSettings? settings = null, TimeSpan? timeout = null, params string[] extra)
     {
-        var workers = new WorkerProcesses();
+        var workers = new LocalWorkers(workerDll, extra);
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(90));
         try
         {
@@ -71,16 +76,16 @@ internal sealed class WorkerProcesses : IAsyncDisposable
     }
 
     /// <summary>Starts one more worker joining the first (also after the cluster formed: a worker that joins mid-run).</summary>
-    public async Task StartOneAsync(ClusterSettings settings, CancellationToken ct, params string[] extra)
+    public async Task StartOneAsync(ClusterSettings settings, CancellationToken ct)
     {
         int silo = FreePort(), gateway = FreePort();
-        var args = new List<string> { WorkerDll, "--silo-port", silo.ToString(), "--gateway-port", gateway.ToString(), "--call-timeout", settings.CallTimeoutSeconds.ToString(),
-            "--cache-dir", TestModels.Store.CacheDirectory };
+        var args = new List<string> { _dll, "--silo-port", silo.ToString(CultureInfo.InvariantCulture), "--gateway-port", gateway.ToString(CultureInfo.InvariantCulture),
+            "--call-timeout", settings.CallTimeoutSeconds.ToString(CultureInfo.InvariantCulture) };
         if (_workers.Count > 0)
         {
             args.AddRange(["--primary", $"127.0.0.1:{_workers[0].SiloPort}"]);
         }
-        args.AddRange(extra);
+        args.AddRange(_extra);
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         args.ForEach(start.ArgumentList.Add);
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
