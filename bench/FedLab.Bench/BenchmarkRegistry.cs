@@ -12,6 +12,7 @@ internal static class BenchmarkRegistry
         new("perf", "issue 16: fp32/bf16 step vs matmul peak, batched/sequential round time for 5/20/50 clients, eval share of round time", PerformanceBenchmark.Run),
         new("persistence", "client-round rows ingested per second through the recorder, comparison query latency for 20 runs x 1000 rounds", PersistenceBenchmark.Run),
         new("split", "per-batch time of a split training step (real serialisation) vs the unsplit step on the same batch, per cut", SplitBenchmark.Run),
+        new("cluster", "issue 17: MiniLM FedLLM round with 5 clients in-process vs on two local workers (ratio), bytes on the wire vs bytes counted", ClusterBenchmark.Run),
         new("dashboard", "live latency from a round's end to its point in the browser; run page first render for 1,000 rounds x 100 clients", DashboardBenchmark.Run),
     ];
 }

@@ -47,6 +47,13 @@ public sealed class FrameworkContext(RunEnvironment environment, EngineOptions e
     /// <summary>Restores what <see cref="CheckpointState"/> saved (a resume), after the framework was created.</summary>
     public void RestoreState(Serialization.SafeTensorsFile state) => _realism?.RestoreState(state);
 
+    /// <summary>
+    /// A session with the remote clients when the engine's runner runs client programs elsewhere (a cluster); null
+    /// when clients run in this process. The algorithm that opens it disposes it.
+    /// </summary>
+    public Federation.Remote.IRemoteSession? OpenRemote() =>
+        Engine.ClientRunner is Federation.Remote.IRemoteClients remote ? remote.Open(Spec, Extras) : null;
+
     /// <summary>The options section of <paramref name="descriptor"/> in this run's spec.</summary>
     public T Options<T>(FrameworkDescriptor descriptor) where T : class => FrameworkOptions.Get<T>(Spec, descriptor);
 }

@@ -11,8 +11,9 @@ internal static class CommandLine
 {
     private const string Usage = """
         FedLab commands:
-          run --config <spec.json> [--set <path>=<value>]... [--out <results.json>]
-                                                                 run one spec headless, recorded in the database; --set training.rounds=5 overrides a field
+          run --config <spec.json> [--set <path>=<value>]... [--out <results.json>] [--cluster]
+                                                                 run one spec headless, recorded in the database; --set training.rounds=5 overrides a field;
+                                                                 --cluster: clients' work on the FedLab:Cluster workers (docs/cluster.md)
           runs [--limit <n>] [--status <s>] [--framework <f>] [--text <t>] [--json]
                                                                  list recent runs (id, name, framework, status, rounds, accuracy); --json: as JSON
           compare --config <compare.json> [--out <table.csv>]    one base spec under several frameworks: table, CSV and JSON, recorded as an experiment
@@ -44,7 +45,7 @@ internal static class CommandLine
     };
 
     /// <summary>Options that take no value.</summary>
-    private static readonly Dictionary<string, string[]> Flags = new() { ["runs"] = ["json"], ["study"] = ["rerun-failed", "png-300dpi"] };
+    private static readonly Dictionary<string, string[]> Flags = new() { ["runs"] = ["json"], ["study"] = ["rerun-failed", "png-300dpi"], ["run"] = ["cluster"] };
 
     /// <summary>Options that may be given more than once.</summary>
     private static readonly Dictionary<string, string[]> Repeatable = new() { ["run"] = ["set"] };
@@ -188,7 +189,14 @@ internal static class CommandLine
             Task<CliDatabase> Open(CancellationToken ct) => CliDatabase.OpenAsync(settings, error, ct);
             if (parsed.Command == "run")
             {
-                return await RunCommand.ExecuteAsync(parsed, Open, engine, output, error, cts.Token);
+                if (!parsed.Has("cluster"))
+                {
+                    return await RunCommand.ExecuteAsync(parsed, Open, engine, output, error, cts.Token);
+                }
+                await using var cluster = await Cluster.CliCluster.ConnectAsync(error, cts.Token);
+                return cluster is null
+                    ? RunCommand.BadInput
+                    : await RunCommand.ExecuteAsync(parsed, Open, engine with { ClientRunner = cluster }, output, error, cts.Token);
             }
             if (parsed.Command == "study")
             {

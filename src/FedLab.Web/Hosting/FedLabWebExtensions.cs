@@ -1,6 +1,7 @@
 using FedLab.Data;
 using FedLab.Engine.Federation;
 using FedLab.Web.Api;
+using FedLab.Web.Cluster;
 using FedLab.Web.Components;
 using FedLab.Web.Datasets;
 using FedLab.Web.Hubs;
@@ -38,7 +39,9 @@ public static class FedLabWebExtensions
 
         services.AddFedLabData(settings.DatabasePath, settings.CheckpointDirectory, settings.TensorBoardDirectoryFullPath);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(settings.EngineOptions());
+        var cluster = Cluster.ClusterServices.Settings(builder.Configuration);
+        services.AddFedLabCluster(cluster);
+        services.TryAddSingleton(sp => settings.EngineOptions().WithCluster(sp.GetRequiredService<Cluster.ClusterCoordinator>()));
         services.TryAddSingleton<RunBroadcaster>();
         services.TryAddSingleton<RunSpecChecker>();
         services.TryAddSingleton<Studies.StudyService>();
@@ -98,6 +101,7 @@ public static class FedLabWebExtensions
         app.MapStudyEndpoints();
         app.MapDatasetEndpoints();
         app.MapServiceEndpoints();
+        app.MapClusterEndpoints();
         app.MapHub<RunHub>(RunHub.Path);
         // The charts send large JSON payloads over the circuit; compressing them costs more CPU than it saves on
         // this machine (the dashboard is meant for loopback or a LAN).

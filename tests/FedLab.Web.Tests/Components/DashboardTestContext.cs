@@ -24,7 +24,8 @@ namespace FedLab.Web.Tests.Components;
 /// </summary>
 public sealed class DashboardTestContext : BunitContext
 {
-    public DashboardTestContext()
+    /// <param name="cluster">The Workers view's cluster settings (default: no cluster).</param>
+    public DashboardTestContext(FedLab.Cluster.ClusterSettings? cluster = null)
     {
         DataDirectory = Path.Combine(Path.GetTempPath(), "fedlab-bunit", Guid.NewGuid().ToString("N"));
         var settings = new FedLabSettings { DataDirectory = DataDirectory };
@@ -45,6 +46,7 @@ public sealed class DashboardTestContext : BunitContext
         Services.AddSingleton<ClientRoundReader>();
         Services.AddSingleton<RunSnapshotReader>();
         Services.AddSingleton<FedLab.Web.Studies.StudyService>();
+        Services.AddSingleton(new FedLab.Web.Cluster.ClusterCoordinator(cluster ?? new FedLab.Cluster.ClusterSettings()));
         Services.AddMudServices(o =>
         {
             o.PopoverOptions.CheckForPopoverProvider = false;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using FedLab.Engine.Federation;
 using FedLab.Engine.Federation.Availability;
+using FedLab.Engine.Federation.Remote;
 using FedLab.Engine.Runs;
 using FedLab.Engine.Serialization;
 using static TorchSharp.torch;
@@ -22,6 +23,8 @@ public sealed class FedLlmAlgorithm : IFederatedAlgorithm, IValidationEvaluation
     private readonly TrainableState _global;
     private readonly IUpdateAggregator _aggregator;
     private readonly (bool On, int MaxPerGroup) _batching;
+    private readonly FedLlmClientProgram _clients;
+    private readonly IRemoteSession? _remote;
 
     public FedLlmAlgorithm(FrameworkContext context)
     {
@@ -31,7 +34,10 @@ public sealed class FedLlmAlgorithm : IFederatedAlgorithm, IValidationEvaluation
         _serverOptimizer = new ServerOptimizer(_env.Spec.FedLlm);
         _global = TrainableState.Capture(_env.Trainable);
         _aggregator = context.Wrap(new WeightedMeanAggregator());
-        _batching = BatchedRound.Setting(_env, context.Engine);
+        _clients = new FedLlmClientProgram(_env);
+        _remote = context.OpenRemote();
+        // Batched groups train on this process's model; remote clients train one by one on their workers.
+        _batching = _remote is null ? BatchedRound.Setting(_env, context.Engine) : (false, 0);
     }
 
     private sealed record Upload(Payload State, LocalTrainingResult Training, int Examples) : IClientWorkload
@@ -89,16 +95,16 @@ public sealed class FedLlmAlgorithm : IFederatedAlgorithm, IValidationEvaluation
         return new RoundOutcome(finished, serverClock.Elapsed.TotalSeconds, failed);
     }
 
-    /// <summary>A client's side of the round: receive the global state, train on its own data, send its state.</summary>
+    /// <summary>
+    /// A client's side of the round: receive the global state, train on its own data, send its state
+    /// (<see cref="FedLlmClientProgram"/>, here or on a worker).
+    /// </summary>
     private Upload TrainClient(ClientTask task, Payload broadcast, CancellationToken ct)
     {
-        using var received = TrainableState.Deserialize(task.Link.Received(broadcast), _env.Device);
-        received.LoadInto(_env.Trainable);
-        var indices = _env.Partition.ClientIndices[task.ClientId];
-        double mu = _env.Spec.FedLlm.ProxMu;
-        var result = _trainer.Train(indices, _trainer.StepsFor(indices.Length), SeedMix.Derive(_env.Spec.Seed, task.Round, task.ClientId), mu > 0 ? received : null, mu, ct);
-        using var local = TrainableState.Capture(_env.Trainable);
-        return new Upload(task.Link.Sent(local.Serialize()), result, indices.Length);
+        task.Link.Received(broadcast);
+        var call = new ClientCall(FedLlmClientProgram.Name, FedLlmClientProgram.Train, task.Round, task.ClientId, [broadcast]);
+        var reply = _remote is null ? _clients.Handle(call, ct) : _remote.Call(call, ct);
+        return new Upload(task.Link.Sent(reply.Payloads[0]), reply.Result!.Training, _env.Partition.ClientIndices[task.ClientId].Length);
     }
 
     /// <summary>The same client side, its training done with its batched group (issue 16).</summary>
@@ -128,6 +134,7 @@ public sealed class FedLlmAlgorithm : IFederatedAlgorithm, IValidationEvaluation
 
     public void Dispose()
     {
+        _remote?.Dispose();
         _aggregator.Dispose();
         _global.Dispose();
         _serverOptimizer.Dispose();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using FedLab.Engine.Federation;
 using FedLab.Engine.Federation.Availability;
+using FedLab.Engine.Federation.Remote;
 using FedLab.Engine.Models;
 using FedLab.Engine.Runs;
 using FedLab.Engine.Serialization;
@@ -26,55 +27,42 @@ public sealed class KdFedLlmAlgorithm : IFederatedAlgorithm, IClientModelEvaluat
     private readonly RunEnvironment _env;
     private readonly IClientRunner _runner;
     private readonly KdOptions _kd;
+    private readonly KdClientSide _side;
     private readonly TokenizedSet _public;
-    private readonly List<KdArchitecture> _architectures = [];
     private readonly KdArchitecture[] _architectureOf;
     private readonly TrainableState?[] _states;
     private readonly ClientEvaluations _evaluations;
     private readonly KdArchitecture _server;
     private readonly TrainableState? _global;
     private readonly Distiller _distiller;
+    private readonly KdClientProgram _clients;
+    private readonly IRemoteSession? _remote;
 
     private readonly RoundExtras _extras;
 
+    /// <param name="remote">A session with remote clients (a cluster), or null when clients run in this process.</param>
     /// <param name="extras">The run's open-set round metrics (ε when the consensus is private).</param>
-    public KdFedLlmAlgorithm(RunEnvironment env, ModelStore models, IClientRunner? runner = null, RoundExtras? extras = null)
+    public KdFedLlmAlgorithm(RunEnvironment env, ModelStore models, IClientRunner? runner = null, IRemoteSession? remote = null, RoundExtras? extras = null)
     {
         _env = env;
         _extras = extras ?? new RoundExtras();
         _runner = runner ?? InProcessClientRunner.Instance;
         _kd = env.Spec.Kd;
-        var facts = DatasetFacts.Of(env.Dataset);
-        var problems = KdOptionsRules.AgainstDataset(env.Spec, facts).ToList();
-        if (problems.Count > 0)
-        {
-            throw new RunSpecException(problems); // a user's file: the rules bundled data meets at validation
-        }
-        _public = KdPublicSet.Create(env);
-        _distiller = new Distiller(env, _public, _kd.Temperature, _kd.DistillationLearningRate ?? env.Spec.Training.LearningRate);
-        try
-        {
-            _server = KdArchitecture.ForRun(env);
-            _architectures.Add(_server);
-            int clients = env.Spec.Partition.Clients;
-            _architectureOf = new KdArchitecture[clients];
-            for (int client = 0; client < clients; client++)
-            {
-                _architectureOf[client] = ArchitectureFor(client, models);
-            }
-            _states = new TrainableState?[clients];
-            _global = _kd.Variant == KdVariant.ServerDistillation ? _server.Initial.Clone() : null;
-            _evaluations = new ClientEvaluations(clients, env.Test.Count); // last: nothing after it can throw
-        }
-        catch
-        {
-            _architectures.ForEach(a => a.Dispose());
-            throw;
-        }
+        _side = new KdClientSide(env, models);
+        _public = _side.Public;
+        _distiller = _side.Distiller;
+        _server = _side.Server;
+        _architectureOf = _side.ArchitectureOf;
+        int clients = env.Spec.Partition.Clients;
+        _states = new TrainableState?[clients];
+        _global = _kd.Variant == KdVariant.ServerDistillation ? _server.Initial.Clone() : null;
+        _evaluations = new ClientEvaluations(clients, env.Test.Count); // last: nothing after it can throw
+        _clients = new KdClientProgram(_side, _states);
+        _remote = remote;
     }
 
     /// <summary>Distinct client architectures (frozen bases) held, the run's own included.</summary>
-    internal IReadOnlyList<string> Architectures => _architectures.Select(a => a.Key).ToList();
+    internal IReadOnlyList<string> Architectures => _side.Architectures.Select(a => a.Key).ToList();
 
     public (double Mean, double Std)? ClientAccuracy => _evaluations.Accuracy;
 
@@ -96,7 +84,9 @@ public sealed class KdFedLlmAlgorithm : IFederatedAlgorithm, IClientModelEvaluat
 
         // Phase 1: local training, then the public-set logits go up; the server aggregates them as they arrive.
         var trained = new Dictionary<int, ClientOutcome<PhaseOne>>();
-        _runner.Run(round, clients, (task, token) => TrainAndShare(task, token), outcome =>
+        // A remote client is handed its own state, serialised here on the run's thread (the runner may call clients in parallel).
+        var held = _remote is null ? null : clients.ToDictionary(c => c, c => _states[c]?.Serialize().Bytes ?? []);
+        _runner.Run(round, clients, (task, token) => TrainAndShare(task, held, token), outcome =>
         {
             if (outcome.Failure is { } failure)
             {
@@ -129,7 +119,7 @@ public sealed class KdFedLlmAlgorithm : IFederatedAlgorithm, IClientModelEvaluat
             {
                 _global.LoadInto(_server.Trainable);
                 _distiller.Distill(_server, exact, _kd.ServerDistillationSteps, SeedMix.Derive(_env.Spec.Seed, round, -2), ct);
-                CopyFrom(_global, _server);
+                KdClientProgram.CopyFrom(_global, _server);
             }
         }
         serverClock.Stop();
@@ -149,6 +139,8 @@ public sealed class KdFedLlmAlgorithm : IFederatedAlgorithm, IClientModelEvaluat
             }
             // Measurement, not client work: not in the client's seconds or FLOPs.
             var architecture = _architectureOf[outcome.ClientId];
+            TakeMirror(outcome.ClientId);
+            _states[outcome.ClientId]!.LoadInto(architecture.Trainable);
             var evaluation = _evaluations[outcome.ClientId] = Evaluator.Evaluate(_env, architecture.Model, _env.Test, ct);
             var local = first.Result!.Training;
             var metrics = new ClientRoundMetrics(round, outcome.ClientId, local.Examples, local.Steps, local.MeanLoss, down.Values.Sum(), up.Values.Sum(),
@@ -159,40 +151,61 @@ public sealed class KdFedLlmAlgorithm : IFederatedAlgorithm, IClientModelEvaluat
         return new RoundOutcome(finished, serverClock.Elapsed.TotalSeconds, failed);
     }
 
-    private sealed record PhaseOne(Payload Upload, LocalTrainingResult Training, double Flops, int Examples) : IClientWorkload;
+    private sealed record PhaseOne(Payload Upload, ClientProgramResult Training, int Examples) : IClientWorkload
+    {
+        public double Flops => Training.Flops;
+    }
 
-    /// <summary>Phase 1 of a client: load its own state, train on its data, send its log-probabilities on the public set.</summary>
-    private PhaseOne TrainAndShare(ClientTask task, CancellationToken ct)
+    /// <summary>
+    /// Phase 1 of a client (<see cref="KdClientProgram"/>, here or on a worker): load its own state, train on its data,
+    /// send its log-probabilities on the public set. A remote client is handed its own state (see the program).
+    /// </summary>
+    private PhaseOne TrainAndShare(ClientTask task, Dictionary<int, byte[]>? held, CancellationToken ct)
     {
         int client = task.ClientId;
-        var architecture = _architectureOf[client];
-        (_states[client] ?? architecture.Initial).LoadInto(architecture.Trainable);
-        var indices = _env.Partition.ClientIndices[client];
-        var local = architecture.Trainer.Train(indices, architecture.Trainer.StepsFor(indices.Length), SeedMix.Derive(_env.Spec.Seed, task.Round, client), null, 0, ct);
-        var (logProbs, forwardFlops) = KdPublicSet.Logits(_env, architecture, _public, ct);
-        Payload upload;
-        using (logProbs)
-        {
-            upload = task.Link.Sent(LogitsCodec.Encode(logProbs, _kd.TopK, _kd.LogitPrecision));
-        }
-        KeepState(client, architecture);
-        return new PhaseOne(upload, local, local.Flops + forwardFlops, indices.Length);
+        var call = new ClientCall(KdClientProgram.Name, KdClientProgram.Share, task.Round, client, []);
+        var reply = _remote is null ? _clients.Handle(call, ct) : _remote.Call(call with { Side = held![client] }, ct);
+        return new PhaseOne(task.Link.Sent(reply.Payloads[0]), reply.Result!, _env.Partition.ClientIndices[client].Length);
     }
 
     /// <summary>Phase 2 of a client: receive the consensus and distil towards it; returns the FLOPs spent.</summary>
     private double Distil(ClientTask task, Payload consensus, CancellationToken ct)
     {
-        int client = task.ClientId;
-        var architecture = _architectureOf[client];
-        _states[client]!.LoadInto(architecture.Trainable);
-        if (_kd.DistillationSteps == 0)
+        var call = new ClientCall(KdClientProgram.Name, KdClientProgram.Distil, task.Round, task.ClientId, _kd.DistillationSteps == 0 ? [] : [task.Link.Received(consensus)]);
+        if (_remote is null)
         {
-            return 0;
+            return _clients.Handle(call, ct).Result!.Flops;
         }
-        using var teacher = LogitsCodec.Decode(task.Link.Received(consensus), _env.Generative is null ? _env.Dataset.NumClasses : _env.Model.NumClasses, _env.Device);
-        var distilled = _distiller.Distill(architecture, teacher, _kd.DistillationSteps, SeedMix.Derive(_env.Spec.Seed, task.Round, client, 1), ct);
-        KeepState(client, architecture);
-        return distilled.Flops;
+        var reply = _remote.Call(call with { Side = [] }, ct);
+        return reply.Result!.Flops + Mirror(task.ClientId, reply.Side!);
+    }
+
+    /// <summary>Keeps the coordinator's copy of a remote client's own state (phase 2 runs off the run's thread: decode on it).</summary>
+    private double Mirror(int client, byte[] state)
+    {
+        lock (_mirrored)
+        {
+            _mirrored[client] = state;
+        }
+        return 0;
+    }
+
+    private readonly Dictionary<int, byte[]> _mirrored = [];
+
+    private void TakeMirror(int client)
+    {
+        byte[]? bytes;
+        lock (_mirrored)
+        {
+            _mirrored.Remove(client, out bytes);
+        }
+        if (bytes is null)
+        {
+            return;
+        }
+        var received = TrainableState.Deserialize(new Payload(PayloadKind.Parameters, bytes), _env.Device);
+        _states[client]?.Dispose();
+        _states[client] = received;
     }
 
     /// <summary>Server-distillation: the global model. Consensus: the mean of every client's own model's metrics.</summary>
@@ -272,33 +285,14 @@ public sealed class KdFedLlmAlgorithm : IFederatedAlgorithm, IClientModelEvaluat
         }
         _global?.Dispose();
         _evaluations.Dispose();
-        _architectures.ForEach(a => a.Dispose());
-    }
-
-    private KdArchitecture ArchitectureFor(int client, ModelStore models)
-    {
-        var list = _kd.ClientModels;
-        if (list.Count == 0)
-        {
-            return _server;
-        }
-        int entry = client % list.Count;
-        var info = ModelCatalog.Get(list[entry].Model);
-        var key = KdArchitecture.KeyOf(info, list[entry].Layers);
-        var existing = _architectures.FirstOrDefault(a => a.Key == key);
-        if (existing is not null)
-        {
-            return existing;
-        }
-        var created = KdArchitecture.Create(_env, models, info, list[entry].Layers, SeedMix.Derive(_env.Spec.Seed, SeedStreams.ModelInit, _architectures.Count), $"kd.clientModels[{entry}].model");
-        _architectures.Add(created);
-        return created;
+        _remote?.Dispose();
+        _side.Dispose();
     }
 
     /// <summary>Round 0 (and clients never sampled since): every client of an architecture starts from its initial state.</summary>
     private void EvaluateUntrainedClients(CancellationToken ct)
     {
-        foreach (var architecture in _architectures)
+        foreach (var architecture in _side.Architectures)
         {
             var pending = Enumerable.Range(0, _evaluations.Count).Where(c => _evaluations[c] is null && _architectureOf[c] == architecture).ToList();
             if (pending.Count == 0)
@@ -308,28 +302,6 @@ public sealed class KdFedLlmAlgorithm : IFederatedAlgorithm, IClientModelEvaluat
             architecture.Initial.LoadInto(architecture.Trainable);
             var evaluation = Evaluator.Evaluate(_env, architecture.Model, _env.Test, ct);
             pending.ForEach(c => _evaluations[c] = evaluation);
-        }
-    }
-
-    /// <summary>Copies the architecture's trainable parameters into the client's own state (created on first use).</summary>
-    private void KeepState(int client, KdArchitecture architecture)
-    {
-        if (_states[client] is { } own)
-        {
-            CopyFrom(own, architecture);
-        }
-        else
-        {
-            _states[client] = TrainableState.Capture(architecture.Trainable);
-        }
-    }
-
-    private static void CopyFrom(TrainableState target, KdArchitecture architecture)
-    {
-        using var _ = no_grad();
-        for (int i = 0; i < target.Tensors.Count; i++)
-        {
-            target.Tensors[i].Value.copy_(architecture.Trainable[i].Parameter);
         }
     }
 }

@@ -32,5 +32,6 @@ public sealed class KdFramework : FrameworkDescriptor, IBuiltInOptions
 
     public override IEnumerable<SpecError> Validate(RunSpec spec, FrameworkValidation context) => KdOptionsRules.Validate(spec, context.Dataset);
 
-    public override IFederatedAlgorithm Create(FrameworkContext context) => new KdFedLlmAlgorithm(context.Environment, context.Engine.Models, context.ClientRunner, context.Extras);
+    public override IFederatedAlgorithm Create(FrameworkContext context) =>
+        new KdFedLlmAlgorithm(context.Environment, context.Engine.Models, context.ClientRunner, context.OpenRemote(), context.Extras);
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using FedLab.Engine.Federation;
 using FedLab.Engine.Federation.Availability;
+using FedLab.Engine.Federation.Remote;
 using FedLab.Engine.Runs;
 using FedLab.Engine.Serialization;
 using static TorchSharp.torch;
@@ -25,6 +26,7 @@ public sealed class SplitFedLlmAlgorithm : IFederatedAlgorithm, IValidationEvalu
     private readonly SplitTrainer _trainer;
     private readonly LocalTrainer _steps;
     private readonly IUpdateAggregator _aggregator;
+    private readonly IRemoteSession? _remote;
 
     public SplitFedLlmAlgorithm(FrameworkContext context)
     {
@@ -33,14 +35,19 @@ public sealed class SplitFedLlmAlgorithm : IFederatedAlgorithm, IValidationEvalu
         var options = _env.Spec.Split;
         _parts = SplitParts.Of(_env.Trainable, options.CutLayer);
         var protocol = new SplitProtocol(_env.Model, options.CutLayer, options.ActivationPrecision, _parts.Client.Count > 0, _env.Device);
-        _trainer = new SplitTrainer(_env, _parts, protocol);
+        _remote = context.OpenRemote();
+        // The client half runs here on the run's own model (the same modules as the server half), or on a worker.
+        var clients = new SplitClientProgram(_env, _parts, protocol);
+        _trainer = _remote is null
+            ? new SplitTrainer(_env, _parts, protocol, clients.Handle, carryGenerator: false)
+            : new SplitTrainer(_env, _parts, protocol, _remote.Call, carryGenerator: true);
         _steps = new LocalTrainer(_env);
         _aggregator = context.Wrap(new WeightedMeanAggregator());
     }
 
     public SplitParts Parts => _parts;
 
-    private sealed record Turn(SplitTurnResult Result, Payload? Upload, int Examples) : IClientWorkload
+    private sealed record Turn(SplitTurnResult Result, Payload? Upload, int Examples) : IClientWorkload, ISequentialClientWork
     {
         public double Flops => Result.ClientFlops;
     }
@@ -115,9 +122,10 @@ public sealed class SplitFedLlmAlgorithm : IFederatedAlgorithm, IValidationEvalu
             using var next = mean ?? TrainableState.Deserialize(broadcast!, _env.Device); // nobody finished: keep the round's start
             next.LoadInto(_parts.Client);
         }
-        else if (exchange && lastFailed && current is not null)
+        else if (exchange && current is not null && (lastFailed || _remote is not null))
         {
-            using var held = TrainableState.Deserialize(current, _env.Device); // the part the last successful client sent
+            // The part the last successful client sent (a remote client trained its own copy, not the server's modules).
+            using var held = TrainableState.Deserialize(current, _env.Device);
             held.LoadInto(_parts.Client);
         }
         serverClock.Stop();
@@ -127,20 +135,9 @@ public sealed class SplitFedLlmAlgorithm : IFederatedAlgorithm, IValidationEvalu
     /// <summary>One client's turn: receive the client-side part, train it against the server (activations up, gradients down every batch), send it on.</summary>
     private Turn RunTurn(ClientTask task, Payload? current, bool exchange, CancellationToken ct)
     {
-        if (current is not null)
-        {
-            using var received = TrainableState.Deserialize(task.Link.Received(current), _env.Device);
-            received.LoadInto(_parts.Client);
-        }
         var indices = _env.Partition.ClientIndices[task.ClientId];
-        var result = _trainer.Train(indices, _steps.StepsFor(indices.Length), SeedMix.Derive(_env.Spec.Seed, task.Round, task.ClientId), task.Link, ct);
-        Payload? upload = null;
-        if (exchange)
-        {
-            using var local = TrainableState.Capture(_parts.Client);
-            upload = task.Link.Sent(local.Serialize());
-        }
-        return new Turn(result, upload, indices.Length);
+        var (result, upload) = _trainer.Train(task.Round, task.ClientId, current, _steps.StepsFor(indices.Length), task.Link, ct);
+        return new Turn(result, exchange ? upload : null, indices.Length);
     }
 
     public EvalMetrics Evaluate(CancellationToken ct) => Evaluator.Evaluate(_env, _env.Test, ct);
@@ -159,5 +156,9 @@ public sealed class SplitFedLlmAlgorithm : IFederatedAlgorithm, IValidationEvalu
         }
     }
 
-    public void Dispose() => _aggregator.Dispose();
+    public void Dispose()
+    {
+        _remote?.Dispose();
+        _aggregator.Dispose();
+    }
 }

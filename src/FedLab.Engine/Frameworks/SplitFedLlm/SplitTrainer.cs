@@ -1,64 +1,65 @@
 using System.Diagnostics;
 using FedLab.Engine.Federation;
+using FedLab.Engine.Federation.Remote;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FedLab.Engine.Frameworks.SplitFedLlm;
 
 /// <summary>
-/// One client's turn: the same batches, seeds and AdamW settings as <see cref="LocalTrainer"/>, but every step runs the
-/// split protocol. The client and the server each keep their own AdamW over their side's parameters (AdamW is
+/// One client's turn, driven from the server: the same batches, seeds and AdamW settings as <see cref="LocalTrainer"/>,
+/// but every step runs the split protocol. The client half is <see cref="SplitClientProgram"/> (called in-process or on
+/// a worker through <paramref name="client"/>); the server keeps its own AdamW over its side's parameters (AdamW is
 /// per-parameter, so together they equal one optimizer over the whole model). Both are fresh per turn, as a FedLLM
 /// client's optimizer is fresh per round. Client FLOPs are <see cref="FlopModel.TrainStep"/> over blocks [0, cut) without
 /// the head: only the client-side work (embedding lookups count nothing).
 /// </summary>
-public sealed class SplitTrainer(RunEnvironment env, SplitParts parts, SplitProtocol protocol)
+/// <param name="client">Sends a call to the client half; <paramref name="carryGenerator"/>: the client is in another
+/// process, so torch's generator state travels with each call (one dropout stream, as in-process).</param>
+public sealed class SplitTrainer(RunEnvironment env, SplitParts parts, SplitProtocol protocol, Func<ClientCall, CancellationToken, ClientReply> client, bool carryGenerator)
 {
-    public SplitTurnResult Train(IReadOnlyList<int> indices, int steps, long seed, TrafficMeter meter, CancellationToken ct)
+    /// <summary>A turn: <paramref name="current"/> is the client-side part the client receives (null: nothing to pass on).</summary>
+    public (SplitTurnResult Result, Payload? Upload) Train(int round, int clientId, Payload? current, int steps, TrafficMeter meter, CancellationToken ct)
     {
         var t = env.Spec.Training;
-        random.manual_seed(seed); // dropout masks depend only on (run seed, round, client)
-        var batches = new BatchCursor(indices, t.BatchSize, seed);
-        using var clientOptimizer = parts.Client.Count > 0
-            ? optim.AdamW(parts.Client.Select(p => p.Parameter).ToList(), t.LearningRate, weight_decay: t.WeightDecay)
-            : null;
+        var serverClock = new Stopwatch();
+        ClientReply Call(string operation, params Payload[] payloads)
+        {
+            var reply = client(new ClientCall(SplitClientProgram.Name, operation, round, clientId, payloads, carryGenerator ? GeneratorState.Get() : null), ct);
+            if (carryGenerator && reply.Side is { } generator)
+            {
+                GeneratorState.Set(generator);
+            }
+            return reply;
+        }
+
+        Call(SplitClientProgram.BeginTurn, current is null ? [] : [meter.Received(current)]);
         using var serverOptimizer = optim.AdamW(parts.Server.Select(p => p.Parameter).ToList(), t.LearningRate, weight_decay: t.WeightDecay);
         env.Model.train();
-        var clientClock = new Stopwatch();
-        var serverClock = new Stopwatch();
-        double lossSum = 0, flops = 0;
-        int examples = 0;
+        double lossSum = 0;
         for (int step = 0; step < steps; step++)
         {
             ct.ThrowIfCancellationRequested();
-            var batch = batches.Next();
             using var scope = NewDisposeScope();
-            clientClock.Start();
-            var data = env.Train.MakeBatch(batch, env.Device);
-            clientOptimizer?.zero_grad();
-            var forward = protocol.ClientForward(data);
-            meter.Sent(forward.ActivationsPayload);
-            meter.Sent(forward.LabelsPayload);
-            clientClock.Stop();
+            var up = Call(SplitClientProgram.ForwardBatch);
+            var activations = meter.Sent(up.Payloads[0]);
+            var labels = meter.Sent(up.Payloads[1]);
 
             serverClock.Start();
             serverOptimizer.zero_grad();
-            var server = protocol.ServerStep(forward.ActivationsPayload, forward.LabelsPayload);
+            var server = protocol.ServerStep(activations, labels);
             serverOptimizer.step();
             serverClock.Stop();
 
-            clientClock.Start();
             if (server.Gradient is not null)
             {
-                meter.Received(server.Gradient);
-                protocol.ClientBackward(forward.Activations, server.Gradient);
-                clientOptimizer!.step();
+                Call(SplitClientProgram.BackwardBatch, meter.Received(server.Gradient));
             }
-            clientClock.Stop();
             lossSum += server.Loss;
-            examples += data.Size;
-            flops += env.Flops.TrainStep(data.Size, data.Tokens, 0, protocol.Cut, includeHead: false);
         }
-        return new SplitTurnResult(examples, steps, steps == 0 ? 0 : lossSum / steps, flops, clientClock.Elapsed.TotalSeconds, serverClock.Elapsed.TotalSeconds);
+        var end = Call(SplitClientProgram.EndTurn);
+        var upload = end.Payloads.Count > 0 ? meter.Sent(end.Payloads[0]) : null;
+        var r = end.Result!;
+        return (new SplitTurnResult(r.Examples, r.Steps, steps == 0 ? 0 : lossSum / steps, r.Flops, r.Seconds, serverClock.Elapsed.TotalSeconds), upload);
     }
 }

@@ -1,0 +1,28 @@
+using FedLab.Engine.Federation;
+using FedLab.Engine.Federation.Remote;
+using FedLab.Engine.Runs;
+using static TorchSharp.torch;
+
+namespace FedLab.Cluster;
+
+/// <summary>The worker side of <see cref="IClientWorkerGrain"/>: translates wire records and hands the work to <see cref="WorkerRuns"/>.</summary>
+public sealed class ClientWorkerGrain(WorkerRuns runs, ILocalSiloDetails silo) : Grain, IClientWorkerGrain
+{
+    public Task Open(Guid session, string specJson) => runs.Open(session, specJson);
+
+    public async Task<WireReply> Call(Guid session, WireCall call)
+    {
+        var reply = await runs.Call(session, new ClientCall(call.Program, call.Operation, call.Round, call.ClientId,
+            call.Payloads.Select(p => new Payload(new PayloadKind(p.Kind), p.Bytes)).ToArray(), call.Side));
+        var r = reply.Result;
+        return new WireReply(
+            reply.Payloads.Select(p => new WirePayload(p.Kind.Name, p.Bytes)).ToArray(),
+            r is null ? null : new WireResult(r.Examples, r.Steps, r.MeanLoss, r.Flops, r.Seconds),
+            reply.Side);
+    }
+
+    public Task Close(Guid session) => runs.Close(session);
+
+    public Task<WorkerInfo> Describe() =>
+        Task.FromResult(new WorkerInfo(silo.SiloAddress.ToParsableString(), Environment.MachineName, Environment.ProcessId, get_num_threads(), runs.Count, runs.StartedAt));
+}

@@ -1,0 +1,126 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime.Placement;
+using Orleans.Serialization;
+
+namespace FedLab.Cluster;
+
+/// <summary>The coordinator's connection to the cluster: an Orleans client, the live workers, and calls placed on a chosen worker.</summary>
+public sealed class ClusterConnection : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private ClusterConnection(IHost host, ClusterSettings settings)
+    {
+        _host = host;
+        Settings = settings;
+        Client = host.Services.GetRequiredService<IClusterClient>();
+        Serializer = host.Services.GetRequiredService<Serializer>();
+    }
+
+    public ClusterSettings Settings { get; }
+    public IClusterClient Client { get; }
+    public Serializer Serializer { get; }
+
+    /// <summary>Connects (retrying until <paramref name="ct"/> ends, as the workers may still be starting).</summary>
+    public static async Task<ClusterConnection> ConnectAsync(ClusterSettings settings, CancellationToken ct)
+    {
+        var problems = settings.Problems();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(string.Join("; ", problems));
+        }
+        var host = new HostBuilder()
+            .ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning))
+            .UseOrleansClient(c => c.UseFedLabCluster(settings))
+            .Build();
+        while (true)
+        {
+            try
+            {
+                await host.StartAsync(ct);
+                return new ClusterConnection(host, settings);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && !ct.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(500), ct); // no gateway up yet: try again
+            }
+        }
+    }
+
+    /// <summary>The workers the membership table lists as active, in a stable order.</summary>
+    public async Task<IReadOnlyList<SiloAddress>> ActiveWorkersAsync()
+    {
+        var hosts = await Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
+        return hosts.Keys.OrderBy(s => s.ToParsableString(), StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>
+    /// Completes when the membership no longer lists <paramref name="silo"/> as active (declared dead within seconds of
+    /// a crash), so a call waiting on a killed worker ends then rather than at the call timeout. Checks every second.
+    /// </summary>
+    public async Task WhenLostAsync(SiloAddress silo, CancellationToken ct)
+    {
+        while (true)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+            try
+            {
+                if (!(await ActiveWorkersAsync()).Contains(silo))
+                {
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // the membership could not be read this time: keep waiting, the call's own timeout still bounds it
+            }
+        }
+    }
+
+    /// <summary>Calls the client host of <paramref name="silo"/> (activated on that silo through a placement hint).</summary>
+    public Task<T> OnWorker<T>(SiloAddress silo, Func<IClientWorkerGrain, Task<T>> call)
+    {
+        var grain = Client.GetGrain<IClientWorkerGrain>(silo.ToParsableString());
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, silo);
+        try
+        {
+            return call(grain);
+        }
+        finally
+        {
+            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+        }
+    }
+
+    /// <summary>Every active worker's self-description; a worker that does not answer within the timeout is listed as unreachable.</summary>
+    public async Task<IReadOnlyList<(SiloAddress Silo, WorkerInfo? Info, string? Problem)>> DescribeWorkersAsync(TimeSpan timeout)
+    {
+        var workers = await ActiveWorkersAsync();
+        var answers = await Task.WhenAll(workers.Select(async silo =>
+        {
+            try
+            {
+                return (silo, (WorkerInfo?)await OnWorker(silo, g => g.Describe()).WaitAsync(timeout), (string?)null);
+            }
+            catch (Exception ex)
+            {
+                return (silo, null, ex.Message);
+            }
+        }));
+        return answers;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _host.StopAsync(TimeSpan.FromSeconds(5));
+        }
+        finally
+        {
+            _host.Dispose();
+        }
+    }
+}

@@ -1,0 +1,282 @@
+using FedLab.Engine.Federation;
+using FedLab.Engine.Federation.Remote;
+using FedLab.Engine.Runs;
+
+namespace FedLab.Cluster;
+
+/// <summary>
+/// One run on the cluster. At the first call of a round it takes the membership's active workers (less those lost in
+/// this run); each client of the round goes to the least busy of them and stays there for the round (KD's two phases,
+/// split's per-batch calls). Every worker builds the run's environment once, at its first call (<see cref="IClientWorkerGrain.Open"/>).
+/// Counts two sizes for every call and reply: the payload bytes (what the engine reports) and the message bytes
+/// (the Orleans-serialised call or reply: payloads, their framing and any side state).
+/// </summary>
+internal sealed class OrleansSession : IRemoteSession
+{
+    public const string WorkerMetric = "cluster.worker";
+    public const string WorkersMetric = "cluster.workers";
+    public const string PayloadBytesMetric = "cluster.payloadBytes";
+    public const string MessageBytesMetric = "cluster.messageBytes";
+    public const string LostMetric = "cluster.workersLost";
+
+    private readonly ClusterConnection _cluster;
+    private readonly string _specJson;
+    private readonly RoundExtras _extras;
+    private readonly object _gate = new();
+    private readonly Dictionary<int, SiloAddress> _assigned = [];
+    private readonly Dictionary<SiloAddress, int> _busy = [];
+    private readonly Dictionary<SiloAddress, Task<int>> _opened = [];
+    private readonly HashSet<SiloAddress> _lost = [];
+    private readonly List<string> _order = [];
+    private List<SiloAddress> _workers = [];
+    private int _round = -1;
+    private long _payloadBytes, _messageBytes;
+
+    public OrleansSession(ClusterConnection cluster, RunSpec spec, RoundExtras extras)
+    {
+        _cluster = cluster;
+        _specJson = RunSpecJson.Serialize(spec);
+        _extras = extras;
+        Name = spec.Name;
+    }
+
+    public Guid Id { get; } = Guid.NewGuid();
+    public string Name { get; }
+    public int Round => _round;
+
+    /// <summary>Bytes of this session so far: payloads as the engine counts them, and whole serialised messages.</summary>
+    public (long Payload, long Message) Traffic
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return (_payloadBytes, _messageBytes);
+            }
+        }
+    }
+
+    /// <summary>The clients each worker ran in this session (by worker address), and the workers lost.</summary>
+    public (IReadOnlyDictionary<string, IReadOnlyList<int>> Clients, IReadOnlyList<string> Lost) Placement
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return (_ran.ToDictionary(k => k.Key, k => (IReadOnlyList<int>)k.Value.Order().ToList()), _lost.Select(s => s.ToString()).ToList());
+            }
+        }
+    }
+
+    private readonly Dictionary<string, HashSet<int>> _ran = [];
+    private long _roundPayload, _roundMessage;
+
+    /// <summary>Workers available for the round (taken from the membership at the round's first call).</summary>
+    public int BeginRound(int round)
+    {
+        lock (_gate)
+        {
+            if (round == _round)
+            {
+                return _workers.Count;
+            }
+        }
+        var active = _cluster.ActiveWorkersAsync().GetAwaiter().GetResult();
+        lock (_gate)
+        {
+            _round = round;
+            _assigned.Clear();
+            _roundPayload = _roundMessage = 0;
+            _workers = active.Where(s => !_lost.Contains(s)).ToList();
+            return _workers.Count;
+        }
+    }
+
+    public ClientReply Call(ClientCall call, CancellationToken ct)
+    {
+        BeginRound(call.Round);
+        var silo = Assign(call.ClientId);
+        string worker = silo.ToString();
+        try
+        {
+            Watch(silo, Open(silo), ct);
+            var wire = new WireCall(call.Program, call.Operation, call.Round, call.ClientId, call.Payloads.Select(p => new WirePayload(p.Kind.Name, p.Bytes)).ToArray(), call.Side);
+            var reply = Watch(silo, _cluster.OnWorker(silo, g => g.Call(Id, wire)), ct);
+            Count(call.Payloads.Sum(p => p.Length) + reply.Payloads.Sum(p => p.Bytes.LongLength),
+                _cluster.Serializer.SerializeToArray(wire).LongLength + _cluster.Serializer.SerializeToArray(reply).LongLength);
+            lock (_gate)
+            {
+                (_ran.TryGetValue(worker, out var set) ? set : _ran[worker] = []).Add(call.ClientId);
+            }
+            var r = reply.Result;
+            return new ClientReply(reply.Payloads.Select(p => new Payload(new PayloadKind(p.Kind), p.Bytes)).ToArray(),
+                r is null ? null : new ClientProgramResult(r.Examples, r.Steps, r.MeanLoss, r.Flops, r.Seconds), reply.Side);
+        }
+        catch (Exception ex) when (Lost(ex) && !ct.IsCancellationRequested)
+        {
+            lock (_gate)
+            {
+                _lost.Add(silo);
+            }
+            if (ex is WorkerLostException)
+            {
+                throw;
+            }
+            throw new WorkerLostException(worker, ex.Message, ex);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _busy[silo]--;
+            }
+        }
+    }
+
+    /// <summary>Waits for a call, ending early with <see cref="WorkerLostException"/> when the membership declares its worker dead.</summary>
+    private T Watch<T>(SiloAddress silo, Task<T> call, CancellationToken ct)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var lost = _cluster.WhenLostAsync(silo, stop.Token);
+        try
+        {
+            if (Task.WhenAny(call, lost).WaitAsync(ct).GetAwaiter().GetResult() == lost && lost.IsCompletedSuccessfully)
+            {
+                throw new WorkerLostException(silo.ToString(), "the membership declared it dead while it held the call");
+            }
+            return call.GetAwaiter().GetResult();
+        }
+        finally
+        {
+            stop.Cancel();
+        }
+    }
+
+    /// <summary>Moves a client whose worker was lost to another worker of the round (the retry option).</summary>
+    public bool Reassign(int client)
+    {
+        lock (_gate)
+        {
+            _assigned.Remove(client);
+            return _workers.Any(w => !_lost.Contains(w));
+        }
+    }
+
+    /// <summary>On the run's thread, after a client's outcome: which worker ran it, as the client's "cluster.worker" (1, 2, ... in order of first use).</summary>
+    public void NoteClient(int client)
+    {
+        lock (_gate)
+        {
+            if (_assigned.TryGetValue(client, out var silo))
+            {
+                string name = silo.ToString();
+                int index = _order.IndexOf(name);
+                if (index < 0)
+                {
+                    _order.Add(name);
+                    index = _order.Count - 1;
+                }
+                _extras.SetClient(client, WorkerMetric, index + 1);
+            }
+        }
+    }
+
+    /// <summary>On the run's thread, after the runner's clients: the round's workers and bytes.</summary>
+    public void NoteRound()
+    {
+        lock (_gate)
+        {
+            _extras.Set(WorkersMetric, _workers.Count(w => !_lost.Contains(w)));
+            _extras.Set(PayloadBytesMetric, _roundPayload);
+            _extras.Set(MessageBytesMetric, _roundMessage);
+            _extras.Set(LostMetric, _lost.Count);
+        }
+    }
+
+    /// <summary>The 1-based worker numbers of this session, by worker address (the order of "cluster.worker").</summary>
+    public IReadOnlyList<string> WorkerOrder
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _order.ToList();
+            }
+        }
+    }
+
+    private SiloAddress Assign(int client)
+    {
+        lock (_gate)
+        {
+            if (!_assigned.TryGetValue(client, out var silo))
+            {
+                var candidates = _workers.Where(w => !_lost.Contains(w)).ToList();
+                if (candidates.Count == 0)
+                {
+                    throw new WorkerLostException("(none)", "no worker is active in the cluster");
+                }
+                silo = candidates.OrderBy(w => _busy.GetValueOrDefault(w)).ThenBy(w => _assigned.Values.Count(a => a.Equals(w))).First();
+                _assigned[client] = silo;
+            }
+            _busy[silo] = _busy.GetValueOrDefault(silo) + 1;
+            return silo;
+        }
+    }
+
+    private Task<int> Open(SiloAddress silo)
+    {
+        lock (_gate)
+        {
+            if (!_opened.TryGetValue(silo, out var opening) || opening.IsFaulted)
+            {
+                _opened[silo] = opening = _cluster.OnWorker(silo, g => g.Open(Id, _specJson).ContinueWith(t => { t.GetAwaiter().GetResult(); return 0; }, TaskScheduler.Default));
+                _messageBytes += System.Text.Encoding.UTF8.GetByteCount(_specJson);
+            }
+            return opening;
+        }
+    }
+
+    private void Count(long payload, long message)
+    {
+        lock (_gate)
+        {
+            _payloadBytes += payload;
+            _messageBytes += message;
+            _roundPayload += payload;
+            _roundMessage += message;
+        }
+    }
+
+    /// <summary>Connectivity, not the client's own error: the worker is gone, refused the message, or did not answer in time.</summary>
+    private static bool Lost(Exception ex) => ex switch
+    {
+        WorkerLostException => true,
+        TimeoutException => true,
+        SiloUnavailableException => true,
+        OrleansMessageRejectionException => true,
+        OrleansException when ex.GetType().Namespace?.StartsWith("Orleans", StringComparison.Ordinal) == true && ex.GetType() != typeof(OrleansException) => true,
+        AggregateException a => a.InnerExceptions.Any(Lost),
+        _ => ex.InnerException is { } inner && Lost(inner),
+    };
+
+    public void Dispose()
+    {
+        List<SiloAddress> opened;
+        lock (_gate)
+        {
+            opened = _opened.Keys.Where(s => !_lost.Contains(s)).ToList();
+        }
+        foreach (var silo in opened)
+        {
+            try
+            {
+                _cluster.OnWorker(silo, g => g.Close(Id).ContinueWith(t => 0, TaskScheduler.Default)).WaitAsync(TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Best effort: a worker that is gone holds nothing; one that did not answer releases the run when it stops.
+            }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+using System.Collections.Concurrent;
+using FedLab.Engine.Federation;
+using FedLab.Engine.Federation.Remote;
+using FedLab.Engine.Runs;
+
+namespace FedLab.Cluster;
+
+/// <summary>
+/// The runs a worker process holds, by session: each a <see cref="WorkerRun"/> built once from the spec (its frozen base
+/// loaded once) and released when the coordinator closes the session. Client work runs synchronously on one dedicated
+/// thread per worker, never on Orleans' scheduler threads (TorchSharp's dispose scopes are per thread, and a long
+/// training call must not stall the silo's messaging).
+/// </summary>
+public sealed class WorkerRuns(EngineOptions options) : IDisposable
+{
+    private readonly ConcurrentDictionary<Guid, Lazy<WorkerRun>> _runs = new();
+    private readonly BlockingCollection<Action> _queue = new();
+    private Thread? _thread;
+
+    public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
+
+    public int Count => _runs.Count;
+
+    public EngineOptions Options => options;
+
+    public Task Open(Guid session, string specJson) => Run(() =>
+    {
+        _runs.GetOrAdd(session, _ => new Lazy<WorkerRun>(() => new WorkerRun(RunSpecJson.Parse(specJson), options))).Value.Spec.ToString();
+        return 0;
+    });
+
+    public Task<ClientReply> Call(Guid session, ClientCall call) => Run(() =>
+    {
+        if (!_runs.TryGetValue(session, out var run))
+        {
+            throw new InvalidOperationException($"this worker does not hold run session {session}; open it first");
+        }
+        return run.Value.Handle(call, CancellationToken.None);
+    });
+
+    public Task Close(Guid session) => Run(() =>
+    {
+        if (_runs.TryRemove(session, out var run) && run.IsValueCreated)
+        {
+            run.Value.Dispose();
+        }
+        return 0;
+    });
+
+    private Task<T> Run<T>(Func<T> work)
+    {
+        EnsureThread();
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _queue.Add(() =>
+        {
+            try
+            {
+                done.SetResult(work());
+            }
+            catch (Exception ex)
+            {
+                done.SetException(ex);
+            }
+        });
+        return done.Task;
+    }
+
+    private void EnsureThread()
+    {
+        if (_thread is not null)
+        {
+            return;
+        }
+        lock (_queue)
+        {
+            if (_thread is null)
+            {
+                _thread = new Thread(() =>
+                {
+                    foreach (var item in _queue.GetConsumingEnumerable())
+                    {
+                        item();
+                    }
+                })
+                { IsBackground = true, Name = "fedlab-worker-clients" };
+                _thread.Start();
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _queue.CompleteAdding();
+        foreach (var run in _runs.Values.Where(r => r.IsValueCreated))
+        {
+            run.Value.Dispose();
+        }
+        _runs.Clear();
+    }
+}
