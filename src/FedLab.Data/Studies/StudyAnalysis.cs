@@ -12,9 +12,9 @@ namespace FedLab.Data.Studies;
 public sealed class StudyAnalysis(RunStore runs)
 {
     /// <summary>
-    /// The host FLOP rate at which the stored server seconds were measured, to turn them into FLOPs for the what-if
-    /// (the server side's FLOPs are not recorded per round; client FLOPs are, analytically). 130 GFLOP/s is the middle
-    /// of what docs/ENVIRONMENT measured on these 2 cores (100-160 GFLOP/s forward+backward).
+    /// The host FLOP rate at which the stored server seconds were measured, to turn them into FLOPs for the what-if of a
+    /// run stored before the engine recorded "server.flops". 130 GFLOP/s is the middle of what docs/ENVIRONMENT measured
+    /// on these 2 cores (100-160 GFLOP/s forward+backward).
     /// </summary>
     public const double HostGflops = 130;
 

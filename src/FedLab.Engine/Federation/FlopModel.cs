@@ -72,6 +72,9 @@ public sealed class FlopModel(TransformerShape shape, double blockMacsPerToken, 
     private double Head(int batch, int tokens) => HeadPerToken ? HeadForward(batch) * tokens : HeadForward(batch);
 
     /// <summary>Forward of the whole classifier (evaluation, logits on a public set).</summary>
+    /// <summary>The number of blocks.</summary>
+    public int Layers => shape.Layers;
+
     public double Forward(int batch, int tokens) => BlocksForward(batch, tokens, 0, shape.Layers) + Head(batch, tokens);
 
     /// <summary>One training step (forward + backward) over blocks [from, to) and, if included, the head.</summary>

@@ -92,7 +92,8 @@ public sealed class FedLlmAlgorithm : IFederatedAlgorithm, IValidationEvaluation
         }
         _global.LoadInto(_env.Trainable);
         serverClock.Stop();
-        return new RoundOutcome(finished, serverClock.Elapsed.TotalSeconds, failed);
+        double flops = ServerCost.Aggregation(_global.ElementCount, finished.Count, _serverOptimizer.FlopsPerValue);
+        return new RoundOutcome(finished, serverClock.Elapsed.TotalSeconds, failed, ServerCost.Extra(flops));
     }
 
     /// <summary>

@@ -13,6 +13,17 @@ namespace FedLab.Engine.Frameworks.FedLlm;
 /// </summary>
 public sealed class ServerOptimizer(FedLlmOptions options) : IDisposable
 {
+    /// <summary>
+    /// FLOPs per trainable value of applying the averaged update (the server's FLOP count): a copy for FedAvg, momentum
+    /// for FedAvgM, Adam's moments, bias correction and step for FedAdam (about 10).
+    /// </summary>
+    public double FlopsPerValue => options.ServerOptimizer switch
+    {
+        ServerOptimizerKind.None => 1,
+        ServerOptimizerKind.AvgM => 3,
+        _ => 10,
+    };
+
     private TrainableState? _m;
     private TrainableState? _v;
 

@@ -105,10 +105,11 @@ public sealed class KdFedLlmAlgorithm : IFederatedAlgorithm, IClientModelEvaluat
         // The server: consensus for the clients and, in server-distillation, a distilled global model. When no client
         // finished phase 1 there is nothing to distil: the round ends with the failures.
         var finished = new List<ClientRoundMetrics>(trained.Count);
+        double serverFlops = 2.0 * rows * classes * trained.Count; // the weighted sum of the clients' logits
         // availability.minCompletion: too few logits arrived, so no consensus this round (clients keep their local training).
         if (trained.Count == 0 || trained.Count < AvailabilityPlan.Required(_env.Spec, clients.Count))
         {
-            return new RoundOutcome(finished, serverClock.Elapsed.TotalSeconds, failed);
+            return new RoundOutcome(finished, serverClock.Elapsed.TotalSeconds, failed, ServerCost.Extra(serverFlops));
         }
         serverClock.Start();
         Payload consensus;
@@ -118,7 +119,7 @@ public sealed class KdFedLlmAlgorithm : IFederatedAlgorithm, IClientModelEvaluat
             if (_global is not null)
             {
                 _global.LoadInto(_server.Trainable);
-                _distiller.Distill(_server, exact, _kd.ServerDistillationSteps, SeedMix.Derive(_env.Spec.Seed, round, -2), ct);
+                serverFlops += _distiller.Distill(_server, exact, _kd.ServerDistillationSteps, SeedMix.Derive(_env.Spec.Seed, round, -2), ct).Flops;
                 KdClientProgram.CopyFrom(_global, _server);
             }
         }
@@ -148,7 +149,7 @@ public sealed class KdFedLlmAlgorithm : IFederatedAlgorithm, IClientModelEvaluat
             finished.Add(metrics);
             reports.Finished(metrics);
         }, ct);
-        return new RoundOutcome(finished, serverClock.Elapsed.TotalSeconds, failed);
+        return new RoundOutcome(finished, serverClock.Elapsed.TotalSeconds, failed, ServerCost.Extra(serverFlops));
     }
 
     private sealed record PhaseOne(Payload Upload, ClientProgramResult Training, int Examples) : IClientWorkload

@@ -71,7 +71,7 @@ public sealed class SplitFedLlmAlgorithm : IFederatedAlgorithm, IValidationEvalu
             }
         }
         Payload? current = broadcast;
-        double serverSeconds = 0;
+        double serverSeconds = 0, serverFlops = 0;
         bool lastFailed = false;
         var finished = new List<ClientRoundMetrics>(clients.Count);
         var failed = new List<ClientFailure>();
@@ -113,6 +113,7 @@ public sealed class SplitFedLlmAlgorithm : IFederatedAlgorithm, IValidationEvalu
             finished.Add(metrics);
             reports.Finished(metrics);
             serverSeconds += r.ServerSeconds;
+            serverFlops += r.ServerFlops;
         }, ct);
 
         serverClock.Start();
@@ -129,7 +130,11 @@ public sealed class SplitFedLlmAlgorithm : IFederatedAlgorithm, IValidationEvalu
             held.LoadInto(_parts.Client);
         }
         serverClock.Stop();
-        return new RoundOutcome(finished, serverClock.Elapsed.TotalSeconds + serverSeconds, failed);
+        if (exchange && splitFed)
+        {
+            serverFlops += ServerCost.Aggregation(_parts.Client.Sum(p => p.Parameter.numel()), finished.Count, optimizerFlopsPerValue: 1);
+        }
+        return new RoundOutcome(finished, serverClock.Elapsed.TotalSeconds + serverSeconds, failed, ServerCost.Extra(serverFlops));
     }
 
     /// <summary>One client's turn: receive the client-side part, train it against the server (activations up, gradients down every batch), send it on.</summary>

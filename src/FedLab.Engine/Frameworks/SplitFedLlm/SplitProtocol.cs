@@ -47,7 +47,7 @@ public sealed class SplitProtocol(SequenceClassifier model, int cut, WirePrecisi
         var gradient = clientTrains
             ? ActivationCodec.EncodeGradient(hidden.grad ?? throw new InvalidOperationException("the server's activation leaf received no gradient"), precision)
             : null;
-        return new ServerStepResult(loss.item<float>(), gradient);
+        return new ServerStepResult(loss.item<float>(), gradient, (int)hidden.shape[0], (int)hidden.shape[1]);
     }
 
     /// <summary>Client side: back-propagates the server's gradient through the client's blocks.</summary>

@@ -36,7 +36,7 @@ public sealed class SplitTrainer(RunEnvironment env, SplitParts parts, SplitProt
         Call(SplitClientProgram.BeginTurn, current is null ? [] : [meter.Received(current)]);
         using var serverOptimizer = optim.AdamW(parts.Server.Select(p => p.Parameter).ToList(), t.LearningRate, weight_decay: t.WeightDecay);
         env.Model.train();
-        double lossSum = 0;
+        double lossSum = 0, serverFlops = 0;
         for (int step = 0; step < steps; step++)
         {
             ct.ThrowIfCancellationRequested();
@@ -56,10 +56,11 @@ public sealed class SplitTrainer(RunEnvironment env, SplitParts parts, SplitProt
                 Call(SplitClientProgram.BackwardBatch, meter.Received(server.Gradient));
             }
             lossSum += server.Loss;
+            serverFlops += env.Flops.TrainStep(server.Examples, server.Tokens, protocol.Cut, env.Flops.Layers, includeHead: true);
         }
         var end = Call(SplitClientProgram.EndTurn);
         var upload = end.Payloads.Count > 0 ? meter.Sent(end.Payloads[0]) : null;
         var r = end.Result!;
-        return (new SplitTurnResult(r.Examples, r.Steps, steps == 0 ? 0 : lossSum / steps, r.Flops, r.Seconds, serverClock.Elapsed.TotalSeconds), upload);
+        return (new SplitTurnResult(r.Examples, r.Steps, steps == 0 ? 0 : lossSum / steps, r.Flops, r.Seconds, serverClock.Elapsed.TotalSeconds, serverFlops), upload);
     }
 }
