@@ -123,26 +123,6 @@ public sealed class OrleansClientRunner(ClusterConnection cluster) : IClientRunn
         return outcome;
     }
 
-    private static ClientOutcome<T> Attempt<T>(int round, int client, ClientWork<T> work, CancellationToken ct)
-    {
-        var link = new TrafficMeter();
-        var clock = Stopwatch.StartNew();
-        try
-        {
-            var result = work(new ClientTask(round, client, link), ct);
-            return new ClientOutcome<T>(client, result, null, link, clock.Elapsed.TotalSeconds);
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            throw;
-        }
-        catch (WorkerLostException ex)
-        {
-            return InProcessClientRunner.Failed<T>(round, client, WorkerLostException.Kind, ex.Message, link, clock.Elapsed.TotalSeconds);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            return InProcessClientRunner.Failed<T>(round, client, ClientFailureKinds.Error, ex.Message, link, clock.Elapsed.TotalSeconds);
-        }
-    }
+    private static ClientOutcome<T> Attempt<T>(int round, int client, ClientWork<T> work, CancellationToken ct) =>
+        InProcessClientRunner.RunOne(round, client, work, ct, ex => ex is WorkerLostException ? WorkerLostException.Kind : ClientFailureKinds.Error);
 }

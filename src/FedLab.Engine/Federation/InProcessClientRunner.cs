@@ -21,8 +21,11 @@ public sealed class InProcessClientRunner : IClientRunner
         }
     }
 
-    /// <summary>One client's work as an outcome; other runners (a fault injector, a batched runner) reuse it.</summary>
-    public static ClientOutcome<T> RunOne<T>(int round, int client, ClientWork<T> work, CancellationToken ct)
+    /// <summary>
+    /// One client's work as an outcome; other runners (a fault injector, a remote runner) reuse it. An exception becomes
+    /// a failure of the kind <paramref name="kindOf"/> names (default: <see cref="ClientFailureKinds.Error"/>).
+    /// </summary>
+    public static ClientOutcome<T> RunOne<T>(int round, int client, ClientWork<T> work, CancellationToken ct, Func<Exception, string>? kindOf = null)
     {
         var link = new TrafficMeter();
         var clock = Stopwatch.StartNew();
@@ -37,7 +40,7 @@ public sealed class InProcessClientRunner : IClientRunner
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            return Failed<T>(round, client, ClientFailureKinds.Error, ex.Message, link, clock.Elapsed.TotalSeconds);
+            return Failed<T>(round, client, kindOf?.Invoke(ex) ?? ClientFailureKinds.Error, ex.Message, link, clock.Elapsed.TotalSeconds);
         }
     }
 
