@@ -13,6 +13,7 @@ namespace FedLab.Bench;
 ///   fp32 step fraction of fp32 matmul peak = X
 ///   bf16 step speedup over fp32 = X               (with the bf16 matmul peak and the bf16/fp32 peak ratio)
 ///   batched/sequential round time, N clients = X  (N = 5, 20, 50)
+///   batched/sequential round time, full fine-tuning, N clients = X  (the tiny test model, N = 5, 20)
 ///   eval share of round time = X                  (before and after the evaluation changes)
 /// Part of the engine benchmark; `perf` runs it alone.
 /// </summary>
@@ -31,7 +32,17 @@ internal static class PerformanceBenchmark
         {
             BatchedLine(output, clients, steps, tokens);
         }
+        FullFineTuningLines(output);
         EvalShareLines(output);
+    }
+
+    /// <summary>Batched full fine-tuning on the tiny test model (`perf-full` runs these lines alone: no MiniLM).</summary>
+    public static void FullFineTuningLines(TextWriter output)
+    {
+        foreach (var clients in new[] { 5, 20 })
+        {
+            FullBatchedLine(output, clients, steps: 2, tokens: 64);
+        }
     }
 
     /// <summary>fp32 and bf16 training steps of the same LoRA spec, interleaved, against each type's matmul peak.</summary>
@@ -102,6 +113,31 @@ internal static class PerformanceBenchmark
         }
         output.WriteLine(Inv($"round of {clients} clients x {steps} steps x 16 x {tokens} tokens: sequential {sequential.Min():F2} s, batched (groups of up to 10) {batched.Min():F2} s"));
         output.WriteLine(Inv($"batched/sequential round time, {clients} clients = {batched.Min() / sequential.Min():F3}"));
+    }
+
+    /// <summary>
+    /// One FedLLM round with full fine-tuning of the tiny BERT (2 layers, hidden 32; its 30,522 x 32 word embeddings are
+    /// most of its 1 M parameters), batched vs sequential, interleaved: every client keeps its own weights, gradients and
+    /// AdamW moments, so no GEMM is shared and the gain is fewer, larger kernels.
+    /// </summary>
+    private static void FullBatchedLine(TextWriter output, int clients, int steps, int tokens)
+    {
+        var spec = Spec(clients, tokens, []) with
+        {
+            Model = "tiny",
+            FineTune = new FineTuneSpec { Mode = FineTuneKind.Full },
+            Training = new TrainingSpec { Rounds = 1, LocalSteps = steps, BatchSize = 16, LearningRate = 0.002 },
+            Dataset = new DatasetSpec { Name = "spam", MaxTokens = tokens, TestLimit = 16, ValidationFraction = 0 },
+        };
+        var sequential = new List<double>();
+        var batched = new List<double>();
+        for (int r = 0; r < 2; r++)
+        {
+            sequential.Add(RoundSeconds(spec with { ClientBatching = new ClientBatchingSpec { Enabled = false } }));
+            batched.Add(RoundSeconds(spec with { ClientBatching = new ClientBatchingSpec { Enabled = true, MaxClientsPerGroup = 10 } }));
+        }
+        output.WriteLine(Inv($"round of {clients} clients x {steps} steps x 16 x {tokens} tokens, full fine-tuning of the tiny BERT: sequential {sequential.Min():F2} s, batched (groups of up to 10) {batched.Min():F2} s"));
+        output.WriteLine(Inv($"batched/sequential round time, full fine-tuning, {clients} clients = {batched.Min() / sequential.Min():F3}"));
     }
 
     /// <summary>The MiniLM example: 5 clients x 10 steps x 16 x 128 tokens, LoRA on q/k/v/o, 500 test emails.</summary>

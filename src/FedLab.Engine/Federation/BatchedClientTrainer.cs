@@ -18,12 +18,20 @@ public sealed record ClientJob(int ClientId, IReadOnlyList<int> Indices, int Ste
 /// tensors is each client's own optimizer. The same computation as <see cref="LocalTrainer"/> client by client, up to
 /// floating-point summation order and padding; dropout masks are drawn for the whole group (seeded by the first
 /// client's seed), so with dropout the numbers differ from sequential training (deterministically).
-/// Requires LoRA fine-tuning; every client of a group takes the same number of steps with the same batch size.
+/// Full fine-tuning batches the same way with every trainable tensor stacked per client (<see cref="PerClientModel"/>):
+/// no GEMM is shared then, each linear layer is one batched matmul over the clients' own weights.
+/// Requires LoRA, or full fine-tuning of a classifier whose family applies per-client parameters (BERT); every client
+/// of a group takes the same number of steps with the same batch size.
 /// </summary>
 public sealed class BatchedClientTrainer(RunEnvironment env)
 {
-    /// <summary>Whether this run's fine-tuning can be batched across clients.</summary>
-    public static bool Supports(RunEnvironment env) => env.Mode == FineTuneMode.Lora && env.Lora is not null;
+    /// <summary>Whether this run's fine-tuning can be batched across clients (else its clients train one after another).</summary>
+    public static bool Supports(RunEnvironment env) => env.Mode switch
+    {
+        FineTuneMode.Lora => env.Lora is not null,
+        FineTuneMode.Full => env.Generative is null && env.Model.Backbone.AppliesPerClientParameters,
+        _ => false,
+    };
 
     /// <summary>Trains <paramref name="jobs"/> from <paramref name="start"/>; per job, in order, its result and final state.</summary>
     public IReadOnlyList<(LocalTrainingResult Result, TrainableState State)> Train(
@@ -31,7 +39,7 @@ public sealed class BatchedClientTrainer(RunEnvironment env)
     {
         if (!Supports(env))
         {
-            throw new InvalidOperationException("batched client training needs LoRA fine-tuning");
+            throw new InvalidOperationException("batched client training needs LoRA, or full fine-tuning of a classifier whose model family applies per-client parameters (BERT)");
         }
         int g = jobs.Count;
         int steps = jobs[0].Steps;
@@ -47,6 +55,10 @@ public sealed class BatchedClientTrainer(RunEnvironment env)
 
         // One stacked parameter [g, ...] per trainable tensor, every client starting from the same state.
         var names = env.Trainable.Select(p => p.Name).ToList();
+        if (!names.SequenceEqual(start.Tensors.Select(s => s.Key)))
+        {
+            throw new ArgumentException("the start state must hold the run's trainable tensors in their order", nameof(start));
+        }
         var stacked = new List<Parameter>(names.Count);
         using (no_grad())
         using (NewDisposeScope())
@@ -57,23 +69,48 @@ public sealed class BatchedClientTrainer(RunEnvironment env)
                 stacked.Add((Parameter)parameter.DetachFromDisposeScope());
             }
         }
+        try
+        {
+            return TrainGroup(jobs, g, steps, batchSize, cursors, names, stacked, proxReference, proxMu, clock, ct);
+        }
+        finally
+        {
+            // Full fine-tuning keeps g copies of the model here: free them now, not at the next collection.
+            foreach (var p in stacked)
+            {
+                p.Dispose();
+            }
+        }
+    }
+
+    private List<(LocalTrainingResult Result, TrainableState State)> TrainGroup(IReadOnlyList<ClientJob> jobs, int g, int steps, int batchSize,
+        BatchCursor[] cursors, List<string> names, List<Parameter> stacked, TrainableState? proxReference, double proxMu, Stopwatch clock, CancellationToken ct)
+    {
+        var t = env.Spec.Training;
         var byName = names.Select((n, i) => (n, i)).ToDictionary(x => x.n, x => stacked[x.i]);
         // A module can be registered under two paths (a family's private alias); the trainable names say which one counts.
-        var linears = AdaptedLinears().Where(l => byName.ContainsKey(l.Path + ".lora_A.weight")).DistinctBy(l => l.Linear).ToList();
-        if (linears.Count * 2 + 2 != names.Count)
+        var linears = env.Mode == FineTuneMode.Lora
+            ? AdaptedLinears().Where(l => byName.ContainsKey(l.Path + ".lora_A.weight")).DistinctBy(l => l.Linear).ToList()
+            : [];
+        if (env.Mode == FineTuneMode.Lora && linears.Count * 2 + 2 != names.Count)
         {
             throw new InvalidOperationException($"batched training found {linears.Count} adapted layers for {names.Count} trainable tensors");
         }
-        double scaling = env.Lora!.Scaling;
-        double dropout = env.Lora.Dropout;
+        double scaling = env.Lora?.Scaling ?? 0;
+        double dropout = env.Lora?.Dropout ?? 0;
         var headWeight = byName["head.dense.weight"];
         var headBias = byName["head.dense.bias"];
         var pooling = env.Model.Backbone.Pooling;
 
         var lossSums = new double[g];
         double flopsPerClient = 0;
+        PerClientModel? perClientModel = null;
         try
         {
+            if (env.Mode == FineTuneMode.Full)
+            {
+                perClientModel = PerClientModel.Register(env.Model, byName, g);
+            }
             foreach (var (path, linear) in linears)
             {
                 var a = byName[path + ".lora_A.weight"]; // [g, r, in]
@@ -108,6 +145,10 @@ public sealed class BatchedClientTrainer(RunEnvironment env)
                 var pooled = pooling == SequencePooling.LastToken
                     ? ClassificationHead.LastTokenPool(hidden, data.AttentionMask)
                     : ClassificationHead.MeanPool(hidden, data.AttentionMask);
+                if (step == 0)
+                {
+                    perClientModel?.CheckApplied();
+                }
                 var logits = pooled.view(g, batchSize, -1).bmm(headWeight.transpose(1, 2)) + headBias.unsqueeze(1); // [g, b, classes]
                 var perExample = nn.functional.cross_entropy(logits.view(g * batchSize, -1), data.Labels, reduction: nn.Reduction.None);
                 var perClient = perExample.view(g, batchSize).mean([1]);
@@ -137,6 +178,7 @@ public sealed class BatchedClientTrainer(RunEnvironment env)
         }
         finally
         {
+            perClientModel?.Dispose();
             foreach (var (_, linear) in linears)
             {
                 linear.AdapterOverride = null;
@@ -154,10 +196,6 @@ public sealed class BatchedClientTrainer(RunEnvironment env)
                 var result = new LocalTrainingResult(steps * batchSize, steps, steps == 0 ? 0 : lossSums[c] / steps, flopsPerClient / g, seconds / g);
                 results.Add((result, TrainableState.FromTensors(tensors)));
             }
-        }
-        foreach (var p in stacked)
-        {
-            p.Dispose();
         }
         return results;
     }

@@ -97,7 +97,9 @@ public sealed class AdaptableLinear : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input)
     {
-        var output = _computeType is ScalarType low ? LowPrecisionLinear(input, low) : nn.functional.linear(input, weight, bias);
+        // Batched full fine-tuning (issue 16): each client's weight and bias on its own rows, in place of this layer's own.
+        var output = PerClientParameters.For(this) is { } perClient ? perClient.Linear(input, _computeType)
+            : _computeType is ScalarType low ? LowPrecisionLinear(input, low) : nn.functional.linear(input, weight, bias);
         if (AdapterOverride is { } delta)
         {
             using var d = delta(input);

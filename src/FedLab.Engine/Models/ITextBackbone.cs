@@ -32,6 +32,13 @@ public interface ITextBackbone
     /// <summary>How a classification head pools this backbone's hidden states (decoders: the last real token).</summary>
     SequencePooling Pooling => SequencePooling.Mean;
 
+    /// <summary>
+    /// Whether every module with parameters is applied through <see cref="PerClientParameters"/> when one is registered
+    /// on it (its linear layers, LayerNorms and embeddings), so that a group of clients can fine-tune all their weights
+    /// in one batched pass (issue 16). False: full fine-tuning trains clients one after another.
+    /// </summary>
+    bool AppliesPerClientParameters => false;
+
     /// <summary>The adaptable linear layers of block <paramref name="layer"/>, with their family's LoRA target name.</summary>
     IEnumerable<(string Target, AdaptableLinear Linear)> LinearsOf(int layer);
 }

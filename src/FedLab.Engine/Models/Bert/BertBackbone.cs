@@ -26,6 +26,9 @@ public sealed class BertBackbone : nn.Module, ITextBackbone
     public int NumLayers => Config.Layers;
     public int HiddenSize => Config.HiddenSize;
 
+    /// <summary>Its embeddings, LayerNorms and linear layers all honour per-client parameters (batched full fine-tuning).</summary>
+    public bool AppliesPerClientParameters => true;
+
     public Tensor Embed(Tensor inputIds) => embeddings.forward(inputIds);
 
     public Tensor AttentionBias(Tensor attentionMask, ScalarType dtype)

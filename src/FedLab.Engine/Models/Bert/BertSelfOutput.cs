@@ -28,6 +28,6 @@ public sealed class BertSelfOutput : nn.Module<Tensor, Tensor, Tensor>
         using var projected = dense.forward(hidden);
         using var dropped = dropout.forward(projected);
         using var sum = dropped + residual;
-        return LayerNorm.forward(sum);
+        return PerClientParameters.LayerNorm(LayerNorm, sum);
     }
 }
