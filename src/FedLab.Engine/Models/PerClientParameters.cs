@@ -75,7 +75,7 @@ public sealed class PerClientParameters
 
     /// <summary>
     /// A linear layer per client: input [clients·rows…, in] as [clients, rows, in], times each client's weight
-    /// [clients, out, in] transposed (one batched matmul), plus its bias. <paramref name="computeType"/>: the layer's
+    /// [clients, out, in] transposed (one batched matmul), plus its bias [clients, 1, out]. <paramref name="computeType"/>: the layer's
     /// lower-precision matmul (as <see cref="AdaptableLinear"/>'s own: the bias added in the input's type after the cast).
     /// </summary>
     public Tensor Linear(Tensor input, ScalarType? computeType)
@@ -98,15 +98,13 @@ public sealed class PerClientParameters
         }
         else
         {
+            // bmm, then the bias: TorchSharp 0.107's Tensor.baddbmm passes its operands to libtorch in the wrong order.
             using var wt = Weight.transpose(1, 2);
-            if (Bias is null)
-            {
-                product = grouped.bmm(wt);
-            }
-            else
+            product = grouped.bmm(wt);
+            if (Bias is not null)
             {
                 using var b = Bias.unsqueeze(1);
-                product = b.baddbmm(grouped, wt);
+                product.add_(b);
             }
         }
         using (product)
@@ -117,22 +115,35 @@ public sealed class PerClientParameters
         }
     }
 
-    /// <summary>Layer normalisation without affine, then each client's rows times its weight plus its bias.</summary>
+    /// <summary>
+    /// Layer normalisation of each client's rows with its own weight and bias: the fused kernel once per client on its
+    /// slice, so each client's numbers are bit for bit those of the module alone. (Normalising all rows at once without
+    /// affine and then scaling per client rounds differently, and AdamW turns that rounding into steps of up to the
+    /// learning rate in parameters whose gradient is zero by symmetry, such as the attention key biases: measured,
+    /// 3e-3 relative after 10 steps on the tiny model.)
+    /// </summary>
     public Tensor Normalize(Tensor input, long[] normalizedShape, double eps)
     {
-        using var normed = nn.functional.layer_norm(input, normalizedShape, null, null, eps);
-        long[] groupedShape = [Clients, -1, .. normalizedShape];
-        long[] perClient = [Clients, 1, .. normalizedShape];
-        using var grouped = normed.view(groupedShape);
-        using var w = Weight.view(perClient);
-        using var scaled = grouped * w;
-        if (Bias is null)
+        long rows = input.shape[0] / Clients;
+        var parts = new Tensor[Clients];
+        try
         {
-            return scaled.view(input.shape);
+            for (int c = 0; c < Clients; c++)
+            {
+                using var slice = input.narrow(0, c * rows, rows);
+                using var w = Weight[c];
+                using var b = Bias?[c];
+                parts[c] = nn.functional.layer_norm(slice, normalizedShape, w, b, eps);
+            }
+            return cat(parts, 0);
         }
-        using var b = Bias.view(perClient);
-        using var shifted = scaled + b;
-        return shifted.view(input.shape);
+        finally
+        {
+            foreach (var part in parts)
+            {
+                part?.Dispose();
+            }
+        }
     }
 
     /// <summary>
