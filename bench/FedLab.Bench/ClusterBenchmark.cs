@@ -32,21 +32,18 @@ internal static class ClusterBenchmark
         string root = FindRoot();
         string configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
         string dll = File.Exists(LocalWorkersPath(root, configuration)) ? LocalWorkersPath(root, configuration) : LocalWorkers.WorkerDll(root, "Debug");
-        RunResult remote;
-        var workers = LocalWorkers.StartAsync(dll, 2, new ClusterSettings { Enabled = true, CallTimeoutSeconds = 600 }, TimeSpan.FromMinutes(3)).GetAwaiter().GetResult();
-        try
+        // On one machine the workers share its cores: each gets cores / workers libtorch threads (as a deployment of
+        // several workers per machine would set --threads), and, for comparison, the default of one thread per core
+        // in every worker (oversubscribed: 2 workers x all cores).
+        int threads = Math.Max(1, Environment.ProcessorCount / 2);
+        var shared = OnWorkers(dll, spec, ["--threads", threads.ToString(CultureInfo.InvariantCulture)]);
+        var oversubscribed = OnWorkers(dll, spec, []);
+        if (local.Status != RunStatus.Finished || shared.Status != RunStatus.Finished || oversubscribed.Status != RunStatus.Finished)
         {
-            remote = new RunExecutor(new EngineOptions { ClientRunner = new OrleansClientRunner(workers.Connection) }).Execute(Guid.NewGuid(), spec, new NullSink(), CancellationToken.None);
-        }
-        finally
-        {
-            workers.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        }
-        if (local.Status != RunStatus.Finished || remote.Status != RunStatus.Finished)
-        {
-            output.WriteLine($"a run did not finish: in-process {local.Status} {local.Error}; cluster {remote.Status} {remote.Error}");
+            output.WriteLine($"a run did not finish: in-process {local.Status} {local.Error}; cluster {shared.Status} {shared.Error}; oversubscribed {oversubscribed.Status} {oversubscribed.Error}");
             return;
         }
+        var remote = shared;
         double Median(IEnumerable<double> xs)
         {
             var s = xs.Order().ToList();
@@ -54,16 +51,34 @@ internal static class ClusterBenchmark
         }
         double RoundSeconds(RunResult r) => Median(r.Rounds.Where(x => x.Round >= 2).Select(x => x.WallSeconds - x.EvalSeconds));
         double a = RoundSeconds(local), b = RoundSeconds(remote);
-        output.WriteLine(Inv($"wall time per round (rounds 2-3, median, without evaluation): in-process {a:0.00} s, two local workers {b:0.00} s"));
+        double c = RoundSeconds(oversubscribed);
+        output.WriteLine(Inv($"wall time per round (rounds 2-3, median, without evaluation): in-process {a:0.00} s ({Environment.ProcessorCount} threads), two local workers {b:0.00} s ({threads} thread(s) each)"));
         output.WriteLine(Inv($"cluster/in-process round time = {b / a:0.000}"));
+        // 5 clients on 2 single-thread workers: one worker runs 3 clients while in-process runs 5 at 2 threads, so even with
+        // no overhead and perfect 2-thread scaling the ratio is ceil(5/2) / (5/2).
+        output.WriteLine(Inv($"load-balance bound for 5 clients on 2 workers of {threads} thread(s) (no overhead, perfect scaling) = {Math.Ceiling(5 / 2.0) / (5 / 2.0):0.000}"));
+        output.WriteLine(Inv($"two local workers with {Environment.ProcessorCount} threads each (oversubscribed): {c:0.00} s per round, ratio {c / a:0.000}"));
         var trained = remote.Rounds.Where(x => x.Round >= 1).ToList();
         long counted = trained.Sum(x => x.BytesUp + x.BytesDown);
         double payload = trained.Sum(x => x.Extra?.GetValueOrDefault(OrleansSessionNames.PayloadBytes) ?? double.NaN);
         double message = trained.Sum(x => x.Extra?.GetValueOrDefault(OrleansSessionNames.MessageBytes) ?? double.NaN);
         output.WriteLine(Inv($"bytes counted by the engine: {counted:N0}; payload bytes on the wire: {payload:N0} (ratio {payload / counted:0.000000}); Orleans messages: {message:N0} (ratio {message / counted:0.000000})"));
-        bool same = local.Rounds.Zip(remote.Rounds).All(p => p.First.Global.Accuracy == p.Second.Global.Accuracy && p.First.Global.Loss == p.Second.Global.Loss && p.First.BytesUp == p.Second.BytesUp)
-            && local.ClientRounds.Zip(remote.ClientRounds).All(p => p.First.TrainLoss == p.Second.TrainLoss);
-        output.WriteLine($"metrics identical in-process and on the workers: {same}");
+        bool Same(RunResult r) => local.Rounds.Zip(r.Rounds).All(p => p.First.Global.Accuracy == p.Second.Global.Accuracy && p.First.Global.Loss == p.Second.Global.Loss && p.First.BytesUp == p.Second.BytesUp)
+            && local.ClientRounds.Zip(r.ClientRounds).All(p => p.First.TrainLoss == p.Second.TrainLoss);
+        output.WriteLine($"metrics identical in-process and on the workers: {Same(remote)} ({threads} thread(s) each), {Same(oversubscribed)} ({Environment.ProcessorCount} threads each)");
+    }
+
+    private static RunResult OnWorkers(string dll, RunSpec spec, string[] extra)
+    {
+        var workers = LocalWorkers.StartAsync(dll, 2, new ClusterSettings { Enabled = true, CallTimeoutSeconds = 600 }, TimeSpan.FromMinutes(3), extra).GetAwaiter().GetResult();
+        try
+        {
+            return new RunExecutor(new EngineOptions { ClientRunner = new OrleansClientRunner(workers.Connection) }).Execute(Guid.NewGuid(), spec, new NullSink(), CancellationToken.None);
+        }
+        finally
+        {
+            workers.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
     }
 
     private static string LocalWorkersPath(string root, string configuration) => Path.Combine(root, "src", "FedLab.Worker", "bin", configuration, "net10.0", "FedLab.Worker.dll");

@@ -44,9 +44,16 @@ public sealed class BatchedRound : IDisposable
     public static (bool On, int MaxPerGroup) Setting(RunEnvironment env, EngineOptions engine)
     {
         var spec = env.Spec.ClientBatching;
-        bool on = (spec?.Enabled ?? engine.ClientBatching) && BatchedClientTrainer.Supports(env);
+        bool on = (spec?.Enabled ?? engine.ClientBatching ?? DefaultOn(env.Device)) && BatchedClientTrainer.Supports(env);
         return (on, spec?.MaxClientsPerGroup ?? engine.MaxClientsPerGroup);
     }
+
+    /// <summary>
+    /// Whether batching is on when neither the spec nor the engine says: on a GPU, where one client's batch leaves most
+    /// of the device idle; not on the CPU, where one client's batch already keeps the cores busy and batching measured
+    /// 1.2-1.8x slower for 5-20 clients (docs/performance.md).
+    /// </summary>
+    public static bool DefaultOn(TorchSharp.torch.Device device) => device.type == TorchSharp.DeviceType.CUDA;
 
     /// <summary>The client's trained state and result, training its group first if it has not trained yet.</summary>
     public (LocalTrainingResult Result, TrainableState State) Take(int client, double proxMu, CancellationToken ct)

@@ -28,9 +28,10 @@ public sealed record EngineOptions
 
     /// <summary>
     /// Train a round's clients together in batched groups (FedLLM with LoRA) when the spec does not say
-    /// (<see cref="Runs.RunSpec.ClientBatching"/>); see docs/performance.md for when it is faster.
+    /// (<see cref="Runs.RunSpec.ClientBatching"/>). Null (the default): on where it is faster, which is on a CUDA
+    /// device; off on the CPU, where it measured slower for 5 and 20 clients (docs/performance.md).
     /// </summary>
-    public bool ClientBatching { get; init; }
+    public bool? ClientBatching { get; init; }
 
     /// <summary>At most this many clients in one batched group when the spec does not say.</summary>
     public int MaxClientsPerGroup { get; init; } = 8;

@@ -10,7 +10,8 @@ namespace FedLab.Web.Cli;
 /// <code>
 /// { "name": "...", "base": { a complete run spec }, "runs": [ { "label": "KD", "framework": "kd", "kd": { ... } }, ... ] }
 /// </code>
-/// Each run may set only framework, name, fineTune, fedLlm, kd, split and training.learningRate; objects merge into
+/// Each run may set only framework, name, fineTune, the frameworks' option sections, the realistic-client sections, the
+/// speed sections (precision, clientBatching, evaluation) and training.learningRate; objects merge into
 /// the base's, other values replace them. Model, dataset, partition, seed and the rest of training always come
 /// from the base, so the runs stay comparable. Every merged spec goes through the same strict parsing
 /// (<see cref="RunSpecJson"/>) and validation as any run; errors name the field ("runs[2].kd.topK: ...").
@@ -20,10 +21,13 @@ internal static class CompareFile
     public const int MaxRuns = 20;
     private static readonly string[] TopLevel = ["name", "base", "runs"];
     private static IEnumerable<string> Overridable =>
-        ["label", "framework", "name", "fineTune", "training", .. FrameworkRegistry.All.Select(f => f.OptionsSection).OfType<string>(), .. RealismSections];
+        ["label", "framework", "name", "fineTune", "training", .. FrameworkRegistry.All.Select(f => f.OptionsSection).OfType<string>(), .. RealismSections, .. SpeedSections];
 
     /// <summary>The realistic-client sections a compared run may set, to compare privacy levels, dropout rates, robust rules.</summary>
     private static readonly string[] RealismSections = ["availability", "privacy", "secureAggregation", "robust", "attack"];
+
+    /// <summary>Issue 16's speed levers, to compare fp32 with bf16, sequential with batched clients, evaluation schedules.</summary>
+    private static readonly string[] SpeedSections = ["precision", "clientBatching", "evaluation"];
 
     public static (string Name, IReadOnlyList<CompareRun> Runs) Parse(string json, RunSpecValidator? validator = null)
     {
@@ -114,7 +118,7 @@ internal static class CompareFile
         foreach (var property in run.EnumerateObject().Where(p => !Overridable.Contains(p.Name)))
         {
             errors.Add(new SpecError($"{prefix}.{property.Name}",
-                "a run may set only label, framework, name, fineTune, fedLlm, kd, split, availability, privacy, secureAggregation, robust, attack and training.learningRate; model, dataset, partition, seed and the rest of training come from base, so the runs stay comparable"));
+                "a run may set only label, framework, name, fineTune, fedLlm, kd, split, availability, privacy, secureAggregation, robust, attack, precision, clientBatching, evaluation and training.learningRate; model, dataset, partition, seed and the rest of training come from base, so the runs stay comparable"));
         }
         if (run.TryGetProperty("training", out var training))
         {
