@@ -99,11 +99,9 @@ internal sealed class OrleansSession : IRemoteSession
         string worker = silo.ToString();
         try
         {
-            // A split turn's calls are not sent twice: the worker keeps the turn's autograd graph between them.
-            bool resendable = call.Program != Engine.Frameworks.SplitFedLlm.SplitClientProgram.Name;
-            Resending(silo, () => Open(silo), resendable, ct);
+            Watch(silo, Open(silo), ct);
             var wire = new WireCall(call.Program, call.Operation, call.Round, call.ClientId, call.Payloads.Select(p => new WirePayload(p.Kind.Name, p.Bytes)).ToArray(), call.Side);
-            var reply = Resending(silo, () => _cluster.OnWorker(silo, g => g.Call(Id, wire)), resendable, ct);
+            var reply = Watch(silo, _cluster.OnWorker(silo, g => g.Call(Id, wire)), ct);
             Count(call.Payloads.Sum(p => p.Length) + reply.Payloads.Sum(p => p.Bytes.LongLength),
                 _cluster.Serializer.SerializeToArray(wire).LongLength + _cluster.Serializer.SerializeToArray(reply).LongLength);
             lock (_gate)
@@ -132,36 +130,6 @@ internal sealed class OrleansSession : IRemoteSession
             {
                 _busy[silo]--;
             }
-        }
-    }
-
-    /// <summary>
-    /// A call that failed on the way (no answer in time, or rejected) while its worker is still an active member was lost
-    /// in transit, not by the worker: for example through a gateway that died with another worker, whose in-flight
-    /// messages Orleans drops and reports only at the call timeout. A call that may be sent again (a client program's
-    /// whole step: FedLLM's training, KD's phases; the worker computes it from the call alone) is sent once more.
-    /// </summary>
-    private T Resending<T>(SiloAddress silo, Func<Task<T>> start, bool resendable, CancellationToken ct)
-    {
-        try
-        {
-            return Watch(silo, start(), ct);
-        }
-        catch (Exception ex) when (resendable && ex is not WorkerLostException && Lost(ex) && !ct.IsCancellationRequested && StillActive(silo))
-        {
-            return Watch(silo, start(), ct);
-        }
-    }
-
-    private bool StillActive(SiloAddress silo)
-    {
-        try
-        {
-            return _cluster.ActiveWorkersAsync().WaitAsync(TimeSpan.FromSeconds(10)).GetAwaiter().GetResult().Contains(silo);
-        }
-        catch (Exception ex) when (Lost(ex))
-        {
-            return false;
         }
     }
 
