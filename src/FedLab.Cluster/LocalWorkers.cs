@@ -46,7 +46,15 @@ public sealed class LocalWorkers : IAsyncDisposable
     }
 
     /// <param name="extra">More worker options for every worker (e.g. --cache-dir, --threads).</param>
-    public static async Task<LocalWorkers> StartAsync(string workerDll, int count, ClusterSettings? settings = null, TimeSpan? timeout = null, params string[] extra)
+    public static Task<LocalWorkers> StartAsync(string workerDll, int count, ClusterSettings? settings = null, TimeSpan? timeout = null, params string[] extra) =>
+        StartAsync(workerDll, count, count, settings, timeout, extra);
+
+    /// <param name="gateways">
+    /// The coordinator connects through the first <paramref name="gateways"/> workers' gateways. Orleans delivers at most
+    /// once: a call in flight through a gateway whose worker dies is lost (its answer too, even from a live worker) and
+    /// fails only at the call timeout, so a test that kills a worker connects through the ones it keeps.
+    /// </param>
+    public static async Task<LocalWorkers> StartAsync(string workerDll, int count, int gateways, ClusterSettings? settings, TimeSpan? timeout, params string[] extra)
     {
         var workers = new LocalWorkers(workerDll, extra);
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(90));
@@ -57,7 +65,7 @@ public sealed class LocalWorkers : IAsyncDisposable
             {
                 await workers.StartOneAsync(settings, cts.Token);
             }
-            settings.GatewayPorts = workers._workers.Select(w => w.GatewayPort).ToArray();
+            settings.GatewayPorts = workers._workers.Take(Math.Clamp(gateways, 1, count)).Select(w => w.GatewayPort).ToArray();
             workers.Connection = await ClusterConnection.ConnectAsync(settings, cts.Token);
             await workers.WaitForMembersAsync(count, cts.Token);
             return workers;
