@@ -12,7 +12,7 @@ public sealed class ClientWorkerGrain(WorkerRuns runs, ILocalSiloDetails silo) :
 
     public async Task<WireReply> Call(Guid session, WireCall call)
     {
-        var reply = await runs.Call(session, new ClientCall(call.Program, call.Operation, call.Round, call.ClientId,
+        var reply = await runs.Call(session, call.Sequence, new ClientCall(call.Program, call.Operation, call.Round, call.ClientId,
             call.Payloads.Select(p => new Payload(new PayloadKind(p.Kind), p.Bytes)).ToArray(), call.Side));
         var r = reply.Result;
         return new WireReply(

@@ -10,10 +10,12 @@ namespace FedLab.Cluster;
 public sealed class ClusterConnection : IAsyncDisposable
 {
     private readonly IHost _host;
+    private readonly GatewaySignal _gateways;
 
-    private ClusterConnection(IHost host, ClusterSettings settings)
+    private ClusterConnection(IHost host, ClusterSettings settings, GatewaySignal gateways)
     {
         _host = host;
+        _gateways = gateways;
         Settings = settings;
         Client = host.Services.GetRequiredService<IClusterClient>();
         Serializer = host.Services.GetRequiredService<Serializer>();
@@ -31,16 +33,17 @@ public sealed class ClusterConnection : IAsyncDisposable
         {
             throw new ArgumentException(string.Join("; ", problems));
         }
+        var gateways = new GatewaySignal();
         var host = new HostBuilder()
             .ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning))
-            .UseOrleansClient(c => c.UseFedLabCluster(settings))
+            .UseOrleansClient(c => c.UseFedLabCluster(settings).AddGatewayCountChangedHandler((_, e) => gateways.Changed(e.NumberOfConnectedGateways, e.PreviousNumberOfConnectedGateways)))
             .Build();
         while (true)
         {
             try
             {
                 await host.StartAsync(ct);
-                return new ClusterConnection(host, settings);
+                return new ClusterConnection(host, settings, gateways);
             }
             catch (Exception ex) when (ex is not OperationCanceledException && !ct.IsCancellationRequested)
             {
@@ -49,12 +52,35 @@ public sealed class ClusterConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>The workers the membership table lists as active, in a stable order.</summary>
+    /// <summary>
+    /// Completes when this client loses a gateway connection after the call (a gateway's worker died or its connection
+    /// dropped): a call in flight through that gateway, or its answer, may be lost with it (Orleans delivers at most once).
+    /// Take it before sending a call.
+    /// </summary>
+    public Task NextGatewayLoss => _gateways.NextLoss;
+
+    /// <summary>
+    /// The workers the membership table lists as active, in a stable order. The question goes through a gateway too, so
+    /// an answer that does not come within <see cref="MembershipQueryTimeout"/> (lost with a dying gateway) is asked again,
+    /// three times in all.
+    /// </summary>
     public async Task<IReadOnlyList<SiloAddress>> ActiveWorkersAsync()
     {
-        var hosts = await Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
-        return hosts.Keys.OrderBy(s => s.ToParsableString(), StringComparer.Ordinal).ToList();
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var hosts = await Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(MembershipQueryTimeout);
+                return hosts.Keys.OrderBy(s => s.ToParsableString(), StringComparer.Ordinal).ToList();
+            }
+            catch (Exception ex) when (attempt < 3 && ex is TimeoutException or OrleansException)
+            {
+                // asked again, through whichever gateway is live now
+            }
+        }
     }
+
+    private TimeSpan MembershipQueryTimeout => TimeSpan.FromSeconds(Math.Min(10, Settings.CallTimeoutSeconds));
 
     /// <summary>
     /// Completes when the membership no longer lists <paramref name="silo"/> as active (declared dead within seconds of
@@ -110,6 +136,22 @@ public sealed class ClusterConnection : IAsyncDisposable
             }
         }));
         return answers;
+    }
+
+    /// <summary>Gateway connection counts from Orleans' client, as a task that completes at the next loss.</summary>
+    private sealed class GatewaySignal
+    {
+        private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task NextLoss => Volatile.Read(ref _next).Task;
+
+        public void Changed(int now, int before)
+        {
+            if (now < before)
+            {
+                Interlocked.Exchange(ref _next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()

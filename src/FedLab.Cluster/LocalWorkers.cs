@@ -50,9 +50,8 @@ public sealed class LocalWorkers : IAsyncDisposable
         StartAsync(workerDll, count, count, settings, timeout, extra);
 
     /// <param name="gateways">
-    /// The coordinator connects through the first <paramref name="gateways"/> workers' gateways. Orleans delivers at most
-    /// once: a call in flight through a gateway whose worker dies is lost (its answer too, even from a live worker) and
-    /// fails only at the call timeout, so a test that kills a worker connects through the ones it keeps.
+    /// The coordinator connects through the first <paramref name="gateways"/> workers' gateways (a deployment connects
+    /// through its stable workers; calls lost with a dying gateway are sent again either way, docs/cluster.md Faults).
     /// </param>
     public static async Task<LocalWorkers> StartAsync(string workerDll, int count, int gateways, ClusterSettings? settings, TimeSpan? timeout, params string[] extra)
     {

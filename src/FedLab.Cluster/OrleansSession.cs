@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using FedLab.Engine.Federation;
 using FedLab.Engine.Federation.Remote;
 using FedLab.Engine.Runs;
@@ -18,6 +19,7 @@ internal sealed class OrleansSession : IRemoteSession
     public const string PayloadBytesMetric = "cluster.payloadBytes";
     public const string MessageBytesMetric = "cluster.messageBytes";
     public const string LostMetric = "cluster.workersLost";
+    public const string ResendsMetric = "cluster.resends";
 
     private readonly ClusterConnection _cluster;
     private readonly string _specJson;
@@ -25,7 +27,8 @@ internal sealed class OrleansSession : IRemoteSession
     private readonly object _gate = new();
     private readonly Dictionary<int, SiloAddress> _assigned = [];
     private readonly Dictionary<SiloAddress, int> _busy = [];
-    private readonly Dictionary<SiloAddress, Task<int>> _opened = [];
+    private readonly HashSet<SiloAddress> _opened = [];
+    private readonly Dictionary<int, long> _sequence = [];
     private readonly HashSet<SiloAddress> _lost = [];
     private readonly List<string> _order = [];
     private List<SiloAddress> _workers = [];
@@ -70,6 +73,7 @@ internal sealed class OrleansSession : IRemoteSession
 
     private readonly Dictionary<string, HashSet<int>> _ran = [];
     private long _roundPayload, _roundMessage;
+    private int _roundResends;
 
     /// <summary>Workers available for the round (taken from the membership at the round's first call).</summary>
     public int BeginRound(int round)
@@ -87,6 +91,7 @@ internal sealed class OrleansSession : IRemoteSession
             _round = round;
             _assigned.Clear();
             _roundPayload = _roundMessage = 0;
+            _roundResends = 0;
             _workers = active.Where(s => !_lost.Contains(s)).ToList();
             return _workers.Count;
         }
@@ -99,11 +104,16 @@ internal sealed class OrleansSession : IRemoteSession
         string worker = silo.ToString();
         try
         {
-            Watch(silo, Open(silo), ct);
-            var wire = new WireCall(call.Program, call.Operation, call.Round, call.ClientId, call.Payloads.Select(p => new WirePayload(p.Kind.Name, p.Bytes)).ToArray(), call.Side);
-            var reply = Watch(silo, _cluster.OnWorker(silo, g => g.Call(Id, wire)), ct);
-            Count(call.Payloads.Sum(p => p.Length) + reply.Payloads.Sum(p => p.Bytes.LongLength),
-                _cluster.Serializer.SerializeToArray(wire).LongLength + _cluster.Serializer.SerializeToArray(reply).LongLength);
+            EnsureOpen(silo, ct);
+            long sequence;
+            lock (_gate)
+            {
+                sequence = _sequence[call.ClientId] = _sequence.GetValueOrDefault(call.ClientId) + 1;
+            }
+            var wire = new WireCall(call.Program, call.Operation, call.Round, call.ClientId, call.Payloads.Select(p => new WirePayload(p.Kind.Name, p.Bytes)).ToArray(), call.Side, sequence);
+            long callBytes = _cluster.Serializer.SerializeToArray(wire).LongLength;
+            var reply = Deliver(silo, () => _cluster.OnWorker(silo, g => g.Call(Id, wire)), () => CountResend(callBytes), ct);
+            Count(call.Payloads.Sum(p => p.Length) + reply.Payloads.Sum(p => p.Bytes.LongLength), callBytes + _cluster.Serializer.SerializeToArray(reply).LongLength);
             lock (_gate)
             {
                 (_ran.TryGetValue(worker, out var set) ? set : _ran[worker] = []).Add(call.ClientId);
@@ -133,24 +143,109 @@ internal sealed class OrleansSession : IRemoteSession
         }
     }
 
-    /// <summary>Waits for a call, ending early with <see cref="WorkerLostException"/> when the membership declares its worker dead.</summary>
-    private T Watch<T>(SiloAddress silo, Task<T> call, CancellationToken ct)
+    /// <summary>Opens the session on a worker once (the worker builds the run's environment at most once per session, however often asked).</summary>
+    private void EnsureOpen(SiloAddress silo, CancellationToken ct)
+    {
+        lock (_gate)
+        {
+            if (_opened.Contains(silo))
+            {
+                return;
+            }
+        }
+        long bytes = System.Text.Encoding.UTF8.GetByteCount(_specJson);
+        Deliver(silo, () => _cluster.OnWorker(silo, g => g.Open(Id, _specJson).ContinueWith(t => { t.GetAwaiter().GetResult(); return 0; }, TaskScheduler.Default)),
+            () => CountResend(bytes), ct);
+        lock (_gate)
+        {
+            _messageBytes += bytes;
+            _opened.Add(silo);
+        }
+    }
+
+    /// <summary>
+    /// Sends a call to <paramref name="silo"/> and waits for its answer. It ends early with <see cref="WorkerLostException"/>
+    /// when the membership declares the worker dead. Orleans delivers at most once, and a call (or its answer) that went
+    /// through a gateway that dies is lost although its worker lives: so when this client loses a gateway while the call
+    /// is out, the call is sent again through the live ones (the worker answers a repeated call from its
+    /// <see cref="ReplyLedger"/>, never doing the work twice), and the first answer wins. A copy refused at once (its
+    /// gateway already gone) is sent again a second later. At most <see cref="MaxResends"/> copies.
+    /// </summary>
+    private T Deliver<T>(SiloAddress silo, Func<Task<T>> send, Action resent, CancellationToken ct)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var lost = _cluster.WhenLostAsync(silo, stop.Token);
+        var gatewayLoss = _cluster.NextGatewayLoss; // taken before the first copy goes out
+        var copies = new List<Task<T>> { send() };
+        int resends = 0;
+        bool gatewayLost = false;
+        Exception? last = null;
         try
         {
-            if (Task.WhenAny(call, lost).WaitAsync(ct).GetAwaiter().GetResult() == lost && lost.IsCompletedSuccessfully)
+            while (true)
             {
-                throw new WorkerLostException(silo.ToString(), "the membership declared it dead while it held the call");
+                var waits = new List<Task>(copies) { lost };
+                if (!gatewayLoss.IsCompleted)
+                {
+                    waits.Add(gatewayLoss);
+                }
+                if (copies.Count == 0)
+                {
+                    waits.Add(Task.Delay(TimeSpan.FromSeconds(1), stop.Token)); // a refused copy: try again shortly
+                }
+                var first = Task.WhenAny(waits).WaitAsync(ct).GetAwaiter().GetResult();
+                if (first == lost)
+                {
+                    lost.GetAwaiter().GetResult(); // cancelled: the run's token
+                    throw new WorkerLostException(silo.ToString(), "the membership declared it dead while it held the call");
+                }
+                if (first is Task<T> copy)
+                {
+                    if (copy.IsCompletedSuccessfully)
+                    {
+                        return copy.Result;
+                    }
+                    copies.Remove(copy);
+                    last = copy.Exception?.GetBaseException() ?? new TaskCanceledException(copy);
+                    // After a gateway loss any messaging failure (Orleans reports some as a plain OrleansException) is the loss's.
+                    if (copies.Count == 0 && !(gatewayLost && (Lost(last) || last is OrleansException)) && !Refused(last))
+                    {
+                        ExceptionDispatchInfo.Throw(last); // the worker's own error, or a time-out with no gateway lost
+                    }
+                    if (copies.Count == 0 && resends >= MaxResends)
+                    {
+                        throw new WorkerLostException(silo.ToString(), $"no copy of the call was answered ({last.Message})", last);
+                    }
+                    continue; // other copies are out, or one goes out after the delay below
+                }
+                if (first == gatewayLoss)
+                {
+                    gatewayLost = true;
+                    gatewayLoss = _cluster.NextGatewayLoss;
+                }
+                if (resends < MaxResends)
+                {
+                    resends++;
+                    resent();
+                    copies.Add(send());
+                }
             }
-            return call.GetAwaiter().GetResult();
         }
         finally
         {
             stop.Cancel();
+            foreach (var pending in copies)
+            {
+                _ = pending.ContinueWith(t => t.Exception, TaskScheduler.Default); // a copy that loses the race: its failure is not an error
+            }
         }
     }
+
+    /// <summary>Copies of one call sent after the first (a lost gateway, a refused copy).</summary>
+    private const int MaxResends = 3;
+
+    /// <summary>Refused by the client or a gateway without reaching the worker (no live connection yet): safe and cheap to send again.</summary>
+    private static bool Refused(Exception ex) => ex is OrleansMessageRejectionException or SiloUnavailableException || ex.InnerException is { } inner && Refused(inner);
 
     /// <summary>Moves a client whose worker was lost to another worker of the round (the retry option).</summary>
     public bool Reassign(int client)
@@ -190,6 +285,7 @@ internal sealed class OrleansSession : IRemoteSession
             _extras.Set(PayloadBytesMetric, _roundPayload);
             _extras.Set(MessageBytesMetric, _roundMessage);
             _extras.Set(LostMetric, _lost.Count);
+            _extras.Set(ResendsMetric, _roundResends);
         }
     }
 
@@ -224,16 +320,13 @@ internal sealed class OrleansSession : IRemoteSession
         }
     }
 
-    private Task<int> Open(SiloAddress silo)
+    private void CountResend(long messageBytes)
     {
         lock (_gate)
         {
-            if (!_opened.TryGetValue(silo, out var opening) || opening.IsFaulted)
-            {
-                _opened[silo] = opening = _cluster.OnWorker(silo, g => g.Open(Id, _specJson).ContinueWith(t => { t.GetAwaiter().GetResult(); return 0; }, TaskScheduler.Default));
-                _messageBytes += System.Text.Encoding.UTF8.GetByteCount(_specJson);
-            }
-            return opening;
+            _roundResends++;
+            _messageBytes += messageBytes;
+            _roundMessage += messageBytes;
         }
     }
 
@@ -265,7 +358,7 @@ internal sealed class OrleansSession : IRemoteSession
         List<SiloAddress> opened;
         lock (_gate)
         {
-            opened = _opened.Keys.Where(s => !_lost.Contains(s)).ToList();
+            opened = _opened.Where(s => !_lost.Contains(s)).ToList();
         }
         foreach (var silo in opened)
         {

@@ -17,4 +17,7 @@ public static class OrleansSessionNames
 
     /// <summary>Per round: workers lost so far in the run.</summary>
     public const string Lost = OrleansSession.LostMetric;
+
+    /// <summary>Per round: calls sent again after this coordinator lost a gateway while they were out (answered once by the worker).</summary>
+    public const string Resends = OrleansSession.ResendsMetric;
 }

@@ -7,7 +7,10 @@ namespace FedLab.Cluster;
 [GenerateSerializer, Immutable]
 public sealed record WirePayload([property: Id(0)] string Kind, [property: Id(1)] byte[] Bytes);
 
-/// <summary>A client program call (see FedLab.Engine.Federation.Remote.ClientCall).</summary>
+/// <summary>
+/// A client program call (see FedLab.Engine.Federation.Remote.ClientCall), numbered among its client's calls in the
+/// session: a call sent again after a lost message carries the same number, and the worker answers it once (<see cref="ReplyLedger"/>).
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record WireCall(
     [property: Id(0)] string Program,
@@ -15,7 +18,8 @@ public sealed record WireCall(
     [property: Id(2)] int Round,
     [property: Id(3)] int ClientId,
     [property: Id(4)] WirePayload[] Payloads,
-    [property: Id(5)] byte[]? Side);
+    [property: Id(5)] byte[]? Side,
+    [property: Id(6)] long Sequence);
 
 /// <summary>A client program's measured result.</summary>
 [GenerateSerializer, Immutable]

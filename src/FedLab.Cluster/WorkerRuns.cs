@@ -14,6 +14,7 @@ namespace FedLab.Cluster;
 public sealed class WorkerRuns(EngineOptions options) : IDisposable
 {
     private readonly ConcurrentDictionary<Guid, Lazy<WorkerRun>> _runs = new();
+    private readonly Dictionary<Guid, ReplyLedger> _ledgers = []; // on the client thread only
     private readonly BlockingCollection<Action> _queue = new();
     private Thread? _thread;
 
@@ -29,17 +30,20 @@ public sealed class WorkerRuns(EngineOptions options) : IDisposable
         return 0;
     });
 
-    public Task<ClientReply> Call(Guid session, ClientCall call) => Run(() =>
+    /// <param name="sequence">The call's number among its client's calls in the session (see <see cref="ReplyLedger"/>); 0: not numbered.</param>
+    public Task<ClientReply> Call(Guid session, long sequence, ClientCall call) => Run(() =>
     {
         if (!_runs.TryGetValue(session, out var run))
         {
             throw new InvalidOperationException($"this worker does not hold run session {session}; open it first");
         }
-        return run.Value.Handle(call, CancellationToken.None);
+        var ledger = _ledgers.TryGetValue(session, out var held) ? held : _ledgers[session] = new ReplyLedger();
+        return ledger.Answer(sequence, call, () => run.Value.Handle(call, CancellationToken.None));
     });
 
     public Task Close(Guid session) => Run(() =>
     {
+        _ledgers.Remove(session);
         if (_runs.TryRemove(session, out var run) && run.IsValueCreated)
         {
             run.Value.Dispose();

@@ -26,12 +26,12 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
     public async Task AWorkerKilledMidRound_ItsClientsFailAsWorkerLost_AndTheRunCompletes()
     {
         var started = Stopwatch.StartNew();
-        // The coordinator connects through the first worker's gateway: the second is killed, and Orleans loses any call in
-        // flight through a dying gateway until the call timeout (docs/cluster.md, Faults), which is not what this tests.
-        await using var workers = await TestWorkers.StartAsync(2, new ClusterSettings { Enabled = true, CallTimeoutSeconds = 30 }, gateways: 1);
+        // The coordinator connects through both workers' gateways: a call to the survivor that went through the killed
+        // worker's gateway is sent again through the survivor's (cluster.resends), never failed with the killed worker.
+        await using var workers = await TestWorkers.StartAsync(2, new ClusterSettings { Enabled = true, CallTimeoutSeconds = 30 });
         output.WriteLine($"workers up after {started.Elapsed}");
         var (result, killedAt, finishedAt) = RunKillingSecondWorker(workers, new OrleansClientRunner(workers.Connection));
-        output.WriteLine($"run finished {finishedAt - killedAt} after the kill, {started.Elapsed} in all; failures: {string.Join("; ", (result.FailedClientRounds ?? []).Select(f => $"{f.Round}/{f.ClientId} {f.Reason}"))}");
+        output.WriteLine($"run finished {finishedAt - killedAt} after the kill, {started.Elapsed} in all; failures: {string.Join("; ", (result.FailedClientRounds ?? []).Select(f => $"{f.Round}/{f.ClientId} {f.Reason}"))}; {Resends(result)}");
 
         Assert.True(result.Status == RunStatus.Finished, result.Error + "\n" + workers.Log);
         Assert.Equal(3, result.Rounds.Count); // round 0 and the two rounds
@@ -45,7 +45,9 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
             int failed = failures.Count(f => f.Round == round.Round);
             Assert.Equal(6, finished + failed);
         }
-        // Once lost, the worker gets no more clients: the last round ran entirely on the survivor.
+        // Once lost, the worker gets no more clients: the last round ran entirely on the survivor, and the survivor was never counted lost.
+        Assert.DoesNotContain(failures, f => f.Round == 2);
+        Assert.All(result.Rounds.Where(r => r.Round > 0), r => Assert.Equal(1.0, r.Extra![OrleansSessionNames.Lost]));
         Assert.Single(result.ClientRounds.Where(c => c.Round == 2).Select(c => c.Extra![OrleansSessionNames.Worker]).Distinct());
         Assert.True(finishedAt - killedAt < TimeSpan.FromSeconds(60), $"the run took {finishedAt - killedAt} after the kill");
     }
@@ -54,9 +56,10 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
     public async Task WithRetry_AKilledWorkersClientsRunOnTheOtherWorker_AndTheMetricsMatchInProcess()
     {
         var settings = new ClusterSettings { Enabled = true, CallTimeoutSeconds = 30, RetryOnOtherWorker = true };
-        await using var workers = await TestWorkers.StartAsync(2, settings, gateways: 1);
+        await using var workers = await TestWorkers.StartAsync(2, settings);
         var (result, _, _) = RunKillingSecondWorker(workers, new OrleansClientRunner(workers.Connection));
         var local = TinySpecs.Run(Spec());
+        output.WriteLine(Resends(result));
 
         Assert.True(result.Status == RunStatus.Finished, result.Error + "\n" + workers.Log);
         Assert.Empty(result.FailedClientRounds ?? []);
@@ -84,6 +87,9 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
         Assert.Single(result.ClientRounds.Where(c => c.Round == 1).Select(c => c.Extra![OrleansSessionNames.Worker]).Distinct());
         Assert.Equal(2, result.ClientRounds.Where(c => c.Round == 2).Select(c => c.Extra![OrleansSessionNames.Worker]).Distinct().Count());
     }
+
+    private static string Resends(RunResult result) =>
+        "calls sent again per round: " + string.Join(", ", result.Rounds.Select(r => r.Extra?.GetValueOrDefault(OrleansSessionNames.Resends) ?? 0));
 
     /// <summary>Runs <see cref="Spec"/>, killing the second worker as soon as round 1's first client has finished.</summary>
     private static (RunResult Result, DateTimeOffset KilledAt, DateTimeOffset FinishedAt) RunKillingSecondWorker(LocalWorkers workers, OrleansClientRunner runner)
