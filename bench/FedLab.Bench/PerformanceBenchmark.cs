@@ -104,15 +104,9 @@ internal static class PerformanceBenchmark
             Training = new TrainingSpec { Rounds = 1, LocalSteps = steps, BatchSize = 16, LearningRate = 0.002 },
             Dataset = new DatasetSpec { Name = "spam", MaxTokens = tokens, TestLimit = 16, ValidationFraction = 0 },
         };
-        var sequential = new List<double>();
-        var batched = new List<double>();
-        for (int r = 0; r < 2; r++)
-        {
-            sequential.Add(RoundSeconds(spec with { ClientBatching = new ClientBatchingSpec { Enabled = false } }));
-            batched.Add(RoundSeconds(spec with { ClientBatching = new ClientBatchingSpec { Enabled = true, MaxClientsPerGroup = 10 } }));
-        }
-        output.WriteLine(Inv($"round of {clients} clients x {steps} steps x 16 x {tokens} tokens: sequential {sequential.Min():F2} s, batched (groups of up to 10) {batched.Min():F2} s"));
-        output.WriteLine(Inv($"batched/sequential round time, {clients} clients = {batched.Min() / sequential.Min():F3}"));
+        var (sequential, batched) = BatchedAgainstSequential(spec);
+        output.WriteLine(Inv($"round of {clients} clients x {steps} steps x 16 x {tokens} tokens: sequential {sequential:F2} s, batched (groups of up to 10) {batched:F2} s"));
+        output.WriteLine(Inv($"batched/sequential round time, {clients} clients = {batched / sequential:F3}"));
     }
 
     /// <summary>
@@ -129,15 +123,9 @@ internal static class PerformanceBenchmark
             Training = new TrainingSpec { Rounds = 1, LocalSteps = steps, BatchSize = 16, LearningRate = 0.002 },
             Dataset = new DatasetSpec { Name = "spam", MaxTokens = tokens, TestLimit = 16, ValidationFraction = 0 },
         };
-        var sequential = new List<double>();
-        var batched = new List<double>();
-        for (int r = 0; r < 2; r++)
-        {
-            sequential.Add(RoundSeconds(spec with { ClientBatching = new ClientBatchingSpec { Enabled = false } }));
-            batched.Add(RoundSeconds(spec with { ClientBatching = new ClientBatchingSpec { Enabled = true, MaxClientsPerGroup = 10 } }));
-        }
-        output.WriteLine(Inv($"round of {clients} clients x {steps} steps x 16 x {tokens} tokens, full fine-tuning of the tiny BERT: sequential {sequential.Min():F2} s, batched (groups of up to 10) {batched.Min():F2} s"));
-        output.WriteLine(Inv($"batched/sequential round time, full fine-tuning, {clients} clients = {batched.Min() / sequential.Min():F3}"));
+        var (sequential, batched) = BatchedAgainstSequential(spec);
+        output.WriteLine(Inv($"round of {clients} clients x {steps} steps x 16 x {tokens} tokens, full fine-tuning of the tiny BERT: sequential {sequential:F2} s, batched (groups of up to 10) {batched:F2} s"));
+        output.WriteLine(Inv($"batched/sequential round time, full fine-tuning, {clients} clients = {batched / sequential:F3}"));
     }
 
     /// <summary>The MiniLM example: 5 clients x 10 steps x 16 x 128 tokens, LoRA on q/k/v/o, 500 test emails.</summary>
@@ -196,6 +184,19 @@ internal static class PerformanceBenchmark
         double first = w0.Elapsed.TotalSeconds;
         double reused = Time(() => Evaluator.Evaluate(head, head.Test, CancellationToken.None));
         output.WriteLine(Inv($"head-only evaluation of 500: first {first:F2} s, later rounds with the frozen prefix reused {reused:F3} s; speedup {first / reused:F1}x"));
+    }
+
+    /// <summary>Round 1 of <paramref name="spec"/> without and with batching (groups of up to 10), interleaved twice; the best of each, in seconds.</summary>
+    internal static (double Sequential, double Batched) BatchedAgainstSequential(RunSpec spec)
+    {
+        var sequential = new List<double>();
+        var batched = new List<double>();
+        for (int r = 0; r < 2; r++)
+        {
+            sequential.Add(RoundSeconds(spec with { ClientBatching = new ClientBatchingSpec { Enabled = false } }));
+            batched.Add(RoundSeconds(spec with { ClientBatching = new ClientBatchingSpec { Enabled = true, MaxClientsPerGroup = 10 } }));
+        }
+        return (sequential.Min(), batched.Min());
     }
 
     private static double RoundSeconds(RunSpec spec)
