@@ -14,11 +14,15 @@ namespace FedLab.Engine.Tests.Performance;
 /// </summary>
 public sealed class BatchedSplitTests
 {
-    /// <summary>tiny4 cut at 2 (LoRA on both sides), three IID clients of equal size, 10 steps, dropout off.</summary>
+    /// <summary>
+    /// tiny4 cut at 2 (LoRA on both sides), three IID clients of equal size, 10 steps, dropout off; short texts (fortunes, up to 32 tokens), so
+    /// that clients' batches differ in length and the group pads them to its longest.
+    /// </summary>
     private static RunSpec Spec(FineTuneKind mode = FineTuneKind.Lora, WirePrecision precision = WirePrecision.Fp32, int clients = 3, int rounds = 1) =>
         TinySpecs.FedLlm(clients, rounds) with
         {
             Model = "tiny4",
+            Dataset = new DatasetSpec { Name = "fortunes", MaxTokens = 32, TrainLimit = 120, TestLimit = 40 },
             Framework = SplitFramework.Id,
             Split = new SplitOptions { CutLayer = 2, Variant = SplitVariant.SplitFed, ActivationPrecision = precision },
             Partition = new PartitionSpec { Kind = PartitionMethod.Iid, Clients = clients },
@@ -26,12 +30,17 @@ public sealed class BatchedSplitTests
             FineTune = new FineTuneSpec { Mode = mode, Lora = new LoraSpec { Rank = 2, Alpha = 4, Dropout = 0, Targets = ["query", "key", "value", "output"] } },
         };
 
+    /// <remarks>
+    /// fp16 on the wire: a difference of float32 summation order in the client's activations (the group pads a client's
+    /// batch further than it is alone) can round an element to the neighbouring fp16 value, so that case is held to 1e-4
+    /// (measured 1.6e-5; fp32: 1.3e-6 for LoRA, 5.7e-7 for full fine-tuning).
+    /// </remarks>
     [Theory]
-    [InlineData(FineTuneKind.Lora, WirePrecision.Fp32)]
-    [InlineData(FineTuneKind.Lora, WirePrecision.Fp16)]
-    [InlineData(FineTuneKind.Full, WirePrecision.Fp32)]
-    [InlineData(FineTuneKind.HeadOnly, WirePrecision.Fp32)]
-    public void BatchedGroup_EqualsTheLockstepSchedule_ClientByClient_Within1e5Relative_After10Steps(FineTuneKind mode, WirePrecision precision)
+    [InlineData(FineTuneKind.Lora, WirePrecision.Fp32, 1e-5)]
+    [InlineData(FineTuneKind.Lora, WirePrecision.Fp16, 1e-4)]
+    [InlineData(FineTuneKind.Full, WirePrecision.Fp32, 1e-5)]
+    [InlineData(FineTuneKind.HeadOnly, WirePrecision.Fp32, 1e-5)]
+    public void BatchedGroup_EqualsTheLockstepSchedule_ClientByClient_Within1e5Relative_After10Steps(FineTuneKind mode, WirePrecision precision, double tolerance)
     {
         var spec = Spec(mode, precision);
         using var env = RunEnvironment.Create(spec, TinySpecs.Engine);
@@ -41,6 +50,7 @@ public sealed class BatchedSplitTests
         var protocol = new SplitProtocol(env.Model, spec.Split.CutLayer, precision, parts.Client.Count > 0, env.Device);
         var jobs = Enumerable.Range(0, 3).Select(c => new ClientJob(c, env.Partition.ClientIndices[c], 10, SeedMix.Derive(spec.Seed, 1, c))).ToList();
         Assert.All(jobs, j => Assert.True(j.Indices.Count >= spec.Training.BatchSize));
+        Assert.True(PadsAClientBeyondItsOwnLength(env, jobs), "some step pads a client's batch to a longer one of its group");
         using var clientStart = TrainableState.Capture(parts.Client);
         using var serverStart = TrainableState.Capture(parts.Server);
 
@@ -59,7 +69,7 @@ public sealed class BatchedSplitTests
         try
         {
             AssertMoved(serverStart, referenceServer, "server part");
-            AssertClose(referenceServer, batchedServer, 1e-5, "server part");
+            AssertClose(referenceServer, batchedServer, tolerance, "server part");
             for (int c = 0; c < jobs.Count; c++)
             {
                 var (result, state) = batched[c];
@@ -76,7 +86,7 @@ public sealed class BatchedSplitTests
                     continue;
                 }
                 AssertMoved(clientStart, reference[c]!, $"client {c}");
-                AssertClose(reference[c]!, state!, 1e-5, $"client {c}");
+                AssertClose(reference[c]!, state!, tolerance, $"client {c}");
             }
             if (parts.Client.Count > 0)
             {
@@ -90,6 +100,24 @@ public sealed class BatchedSplitTests
             {
                 s?.Dispose();
             }
+        }
+    }
+
+    /// <summary>Why the key biases are held to a looser bound above: their gradient is rounding noise, not signal.</summary>
+    [Fact]
+    public void KeyBiasGradient_IsRoundingNoise()
+    {
+        using var env = RunEnvironment.Create(Spec(FineTuneKind.Full), TinySpecs.Engine);
+        using var scope = NewDisposeScope();
+        var data = env.Train.MakeBatch(env.Partition.ClientIndices[0].Take(8).ToArray(), env.Device);
+        env.Model.train();
+        nn.functional.cross_entropy(env.Model.forward(data.InputIds, data.AttentionMask), data.Labels).backward();
+        var gradient = env.Trainable.ToDictionary(p => p.Name, p => (double)p.Parameter.grad!.norm().item<float>());
+        for (int layer = 0; layer < env.Model.NumLayers; layer++)
+        {
+            string prefix = $"backbone.encoder.layer.{layer}.attention.self.";
+            Assert.True(gradient[prefix + "query.bias"] > 0);
+            Assert.True(gradient[prefix + "key.bias"] < 1e-4 * gradient[prefix + "query.bias"], $"layer {layer}: key bias gradient {gradient[prefix + "key.bias"]:G3}");
         }
     }
 
@@ -135,6 +163,16 @@ public sealed class BatchedSplitTests
         };
         using (var env = RunEnvironment.Create(sequential, engine))
         {
+            Assert.False(SplitBatching.Setting(env, engine).On);
+        }
+        // A generative split (per-token labels) trains its clients one by one even when batching is asked for.
+        var generative = FedLab.Engine.Tests.Tasks.Generative.GenerativeSpecs.Split(FedLab.Tests.Shared.TinyDecoders.Llama, 3, 1, 5) with
+        {
+            ClientBatching = new ClientBatchingSpec { Enabled = true },
+        };
+        using (var env = RunEnvironment.Create(generative, engine))
+        {
+            Assert.False(SplitBatching.Supports(env));
             Assert.False(SplitBatching.Setting(env, engine).On);
         }
         // A spec without the section runs exactly as clients one by one (parity on the CPU).
@@ -251,9 +289,30 @@ public sealed class BatchedSplitTests
         return (states, links, losses.Select(l => l / jobs[0].Steps).ToArray());
     }
 
+    private static bool PadsAClientBeyondItsOwnLength(RunEnvironment env, IReadOnlyList<ClientJob> jobs)
+    {
+        var cursors = jobs.Select(j => new BatchCursor(j.Indices, env.Spec.Training.BatchSize, j.Seed)).ToArray();
+        for (int step = 0; step < jobs[0].Steps; step++)
+        {
+            var lengths = cursors.Select(c => c.Next().ToArray().Max(i => env.Train.Ids[i].Length)).ToList();
+            if (lengths.Distinct().Count() > 1)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static void AssertMoved(TrainableState start, TrainableState end, string what) =>
         Assert.True(start.Tensors.Zip(end.Tensors).Any(p => (p.First.Value - p.Second.Value).norm().item<float>() > 0), $"{what} did not train");
 
+    /// <summary>
+    /// Every tensor within <paramref name="tolerance"/> relative, except the attention key biases (full fine-tuning): a
+    /// key bias adds the same amount to every score of a query's row, which the softmax cancels, so its true gradient is
+    /// zero and what it receives is float32 rounding noise that AdamW normalises into steps of about the learning rate.
+    /// Those steps follow the noise, not the training (measured 2e-3 to 1.1e-2 relative here), and change no output;
+    /// they are held to 5e-2, and their gradient is checked to be noise (<see cref="KeyBiasGradient_IsRoundingNoise"/>).
+    /// </summary>
     private static void AssertClose(TrainableState expected, TrainableState actual, double tolerance, string what)
     {
         Assert.Equal(expected.Tensors.Select(t => t.Key), actual.Tensors.Select(t => t.Key));
@@ -263,7 +322,8 @@ public sealed class BatchedSplitTests
             var a = actual.Tensors[i].Value;
             double norm = e.norm().item<float>();
             double relative = (a - e).norm().item<float>() / (norm == 0 ? 1 : norm);
-            Assert.True(relative <= tolerance, $"{what}, {name}: relative difference {relative:G3}");
+            double bound = name.EndsWith(".attention.self.key.bias", StringComparison.Ordinal) ? Math.Max(tolerance, 5e-2) : tolerance;
+            Assert.True(relative <= bound, $"{what}, {name}: relative difference {relative:G3}");
         }
     }
 }
