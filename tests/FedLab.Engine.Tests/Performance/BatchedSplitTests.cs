@@ -18,11 +18,12 @@ public sealed class BatchedSplitTests
     /// tiny4 cut at 2 (LoRA on both sides), three IID clients of equal size, 10 steps, dropout off; short texts (fortunes, up to 32 tokens), so
     /// that clients' batches differ in length and the group pads them to its longest.
     /// </summary>
-    private static RunSpec Spec(FineTuneKind mode = FineTuneKind.Lora, WirePrecision precision = WirePrecision.Fp32, int clients = 3, int rounds = 1) =>
+    /// <param name="padded">False: emails cut at 24 tokens, every batch of the same length (nothing padded further in the group).</param>
+    private static RunSpec Spec(FineTuneKind mode = FineTuneKind.Lora, WirePrecision precision = WirePrecision.Fp32, int clients = 3, int rounds = 1, bool padded = true) =>
         TinySpecs.FedLlm(clients, rounds) with
         {
             Model = "tiny4",
-            Dataset = new DatasetSpec { Name = "fortunes", MaxTokens = 32, TrainLimit = 120, TestLimit = 40 },
+            Dataset = padded ? new DatasetSpec { Name = "fortunes", MaxTokens = 32, TrainLimit = 120, TestLimit = 40 } : TinySpecs.FedLlm().Dataset,
             Framework = SplitFramework.Id,
             Split = new SplitOptions { CutLayer = 2, Variant = SplitVariant.SplitFed, ActivationPrecision = precision },
             Partition = new PartitionSpec { Kind = PartitionMethod.Iid, Clients = clients },
@@ -33,16 +34,18 @@ public sealed class BatchedSplitTests
     /// <remarks>
     /// fp16 on the wire: a difference of float32 summation order in the client's activations (the group pads a client's
     /// batch further than it is alone) can round an element to the neighbouring fp16 value, so that case is held to 1e-4
-    /// (measured 1.6e-5; fp32: 1.3e-6 for LoRA, 5.7e-7 for full fine-tuning).
+    /// (measured 1.6e-5; fp32: 1.3e-6 for LoRA, 5.7e-7 for full fine-tuning). Unpadded (every batch of one length), the
+    /// group reproduces the lockstep reference bit for bit on this CPU, key biases included (measured).
     /// </remarks>
     [Theory]
-    [InlineData(FineTuneKind.Lora, WirePrecision.Fp32, 1e-5)]
-    [InlineData(FineTuneKind.Lora, WirePrecision.Fp16, 1e-4)]
-    [InlineData(FineTuneKind.Full, WirePrecision.Fp32, 1e-5)]
-    [InlineData(FineTuneKind.HeadOnly, WirePrecision.Fp32, 1e-5)]
-    public void BatchedGroup_EqualsTheLockstepSchedule_ClientByClient_Within1e5Relative_After10Steps(FineTuneKind mode, WirePrecision precision, double tolerance)
+    [InlineData(FineTuneKind.Lora, WirePrecision.Fp32, 1e-5, true)]
+    [InlineData(FineTuneKind.Lora, WirePrecision.Fp16, 1e-4, true)]
+    [InlineData(FineTuneKind.Full, WirePrecision.Fp32, 1e-5, true)]
+    [InlineData(FineTuneKind.Full, WirePrecision.Fp32, 1e-5, false)]
+    [InlineData(FineTuneKind.HeadOnly, WirePrecision.Fp32, 1e-5, true)]
+    public void BatchedGroup_EqualsTheLockstepSchedule_ClientByClient_Within1e5Relative_After10Steps(FineTuneKind mode, WirePrecision precision, double tolerance, bool padded)
     {
-        var spec = Spec(mode, precision);
+        var spec = Spec(mode, precision, padded: padded);
         using var env = RunEnvironment.Create(spec, TinySpecs.Engine);
         Assert.True(SplitBatching.Supports(env));
         var parts = SplitParts.Of(env.Trainable, spec.Split.CutLayer);
@@ -50,7 +53,7 @@ public sealed class BatchedSplitTests
         var protocol = new SplitProtocol(env.Model, spec.Split.CutLayer, precision, parts.Client.Count > 0, env.Device);
         var jobs = Enumerable.Range(0, 3).Select(c => new ClientJob(c, env.Partition.ClientIndices[c], 10, SeedMix.Derive(spec.Seed, 1, c))).ToList();
         Assert.All(jobs, j => Assert.True(j.Indices.Count >= spec.Training.BatchSize));
-        Assert.True(PadsAClientBeyondItsOwnLength(env, jobs), "some step pads a client's batch to a longer one of its group");
+        Assert.Equal(padded, PadsAClientBeyondItsOwnLength(env, jobs));
         using var clientStart = TrainableState.Capture(parts.Client);
         using var serverStart = TrainableState.Capture(parts.Server);
 
@@ -60,7 +63,7 @@ public sealed class BatchedSplitTests
         // The model's own client-side part is untouched by the batched group (each client's state lives in the stacks).
         using (var untouched = TrainableState.Capture(parts.Client))
         {
-            AssertClose(clientStart, untouched, 0, "the model's client side");
+            AssertClose(clientStart, untouched, 0, "the model's client side", keyBiasNoise: false);
         }
 
         serverStart.LoadInto(parts.Server);
@@ -69,7 +72,7 @@ public sealed class BatchedSplitTests
         try
         {
             AssertMoved(serverStart, referenceServer, "server part");
-            AssertClose(referenceServer, batchedServer, tolerance, "server part");
+            AssertClose(referenceServer, batchedServer, tolerance, "server part", padded);
             for (int c = 0; c < jobs.Count; c++)
             {
                 var (result, state) = batched[c];
@@ -86,7 +89,7 @@ public sealed class BatchedSplitTests
                     continue;
                 }
                 AssertMoved(clientStart, reference[c]!, $"client {c}");
-                AssertClose(reference[c]!, state!, tolerance, $"client {c}");
+                AssertClose(reference[c]!, state!, tolerance, $"client {c}", padded);
             }
             if (parts.Client.Count > 0)
             {
@@ -307,13 +310,14 @@ public sealed class BatchedSplitTests
         Assert.True(start.Tensors.Zip(end.Tensors).Any(p => (p.First.Value - p.Second.Value).norm().item<float>() > 0), $"{what} did not train");
 
     /// <summary>
-    /// Every tensor within <paramref name="tolerance"/> relative, except the attention key biases (full fine-tuning): a
+    /// Every tensor within <paramref name="tolerance"/> relative, except, with <paramref name="keyBiasNoise"/> (padded
+    /// batches, whose float32 sums differ in the last bits), the attention key biases (full fine-tuning): a
     /// key bias adds the same amount to every score of a query's row, which the softmax cancels, so its true gradient is
     /// zero and what it receives is float32 rounding noise that AdamW normalises into steps of about the learning rate.
     /// Those steps follow the noise, not the training (measured 2e-3 to 1.1e-2 relative here), and change no output;
     /// they are held to 5e-2, and their gradient is checked to be noise (<see cref="KeyBiasGradient_IsRoundingNoise"/>).
     /// </summary>
-    private static void AssertClose(TrainableState expected, TrainableState actual, double tolerance, string what)
+    private static void AssertClose(TrainableState expected, TrainableState actual, double tolerance, string what, bool keyBiasNoise)
     {
         Assert.Equal(expected.Tensors.Select(t => t.Key), actual.Tensors.Select(t => t.Key));
         for (int i = 0; i < expected.Tensors.Count; i++)
@@ -322,7 +326,7 @@ public sealed class BatchedSplitTests
             var a = actual.Tensors[i].Value;
             double norm = e.norm().item<float>();
             double relative = (a - e).norm().item<float>() / (norm == 0 ? 1 : norm);
-            double bound = name.EndsWith(".attention.self.key.bias", StringComparison.Ordinal) ? Math.Max(tolerance, 5e-2) : tolerance;
+            double bound = keyBiasNoise && name.EndsWith(".attention.self.key.bias", StringComparison.Ordinal) ? Math.Max(tolerance, 5e-2) : tolerance;
             Assert.True(relative <= bound, $"{what}, {name}: relative difference {relative:G3}");
         }
     }
