@@ -36,6 +36,24 @@ public sealed class TrafficMeter
     }
 
     /// <summary>
+    /// Adds what <paramref name="other"/> counted (bytes by kind, messages) to this link, without showing the payloads to
+    /// the observer again: a batched split group counts each client's payloads as they are produced, on a link of its
+    /// own, and hands them to the client's real link when the runner asks for that client.
+    /// </summary>
+    public void Add(TrafficMeter other)
+    {
+        foreach (var (kind, bytes) in other._down)
+        {
+            _down[kind] = _down.GetValueOrDefault(kind) + bytes;
+        }
+        foreach (var (kind, bytes) in other._up)
+        {
+            _up[kind] = _up.GetValueOrDefault(kind) + bytes;
+        }
+        Messages += other.Messages;
+    }
+
+    /// <summary>
     /// Shows every payload counted on this thread (up = true when sent by a client) to <paramref name="observer"/>
     /// until the result is disposed: tests check that the bytes reported are the lengths of real safetensors payloads.
     /// Runs execute on one thread, so a thread-local observer sees exactly one run.

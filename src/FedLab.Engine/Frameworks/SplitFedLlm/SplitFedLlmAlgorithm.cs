@@ -27,6 +27,9 @@ public sealed class SplitFedLlmAlgorithm : IFederatedAlgorithm, IValidationEvalu
     private readonly LocalTrainer _steps;
     private readonly IUpdateAggregator _aggregator;
     private readonly IRemoteSession? _remote;
+    private readonly (bool On, int MaxPerGroup) _batching;
+    private readonly BatchedSplitTrainer? _batchedTrainer;
+    private readonly AvailabilityPlan? _availability;
 
     public SplitFedLlmAlgorithm(FrameworkContext context)
     {
@@ -43,6 +46,13 @@ public sealed class SplitFedLlmAlgorithm : IFederatedAlgorithm, IValidationEvalu
             : new SplitTrainer(_env, _parts, protocol, _remote.Call, carryGenerator: true);
         _steps = new LocalTrainer(_env);
         _aggregator = context.Wrap(new WeightedMeanAggregator());
+        // SplitFed's client half in batched groups (issue 16): in-process only; remote clients keep one call per client per batch.
+        _batching = _remote is null ? SplitBatching.Setting(_env, context.Engine) : (false, 0);
+        if (_batching.On)
+        {
+            _batchedTrainer = new BatchedSplitTrainer(_env, _parts, protocol);
+            _availability = _env.Spec.Availability is null ? null : new AvailabilityPlan(_env.Spec);
+        }
     }
 
     public SplitParts Parts => _parts;
@@ -75,7 +85,12 @@ public sealed class SplitFedLlmAlgorithm : IFederatedAlgorithm, IValidationEvalu
         bool lastFailed = false;
         var finished = new List<ClientRoundMetrics>(clients.Count);
         var failed = new List<ClientFailure>();
-        _runner.Run(round, clients, (task, token) => RunTurn(task, current, exchange, token), outcome =>
+        // Batched (splitfed only): clients the availability plan drops this round stay out of the groups.
+        using var batched = _batchedTrainer is null || !splitFed ? null
+            : new BatchedSplitRound(_env, _batchedTrainer, round, clients, broadcast, _batching.MaxPerGroup, _steps.StepsFor, c => _availability?.Unavailable(round, c) is null);
+        _runner.Run(round, clients, (task, token) => batched is not null && batched.Contains(task.ClientId)
+            ? RunTurnInGroup(batched, task, broadcast, token)
+            : RunTurn(task, current, exchange, token), outcome =>
         {
             lastFailed = !outcome.Succeeded;
             if (outcome.Failure is { } failure)
@@ -109,7 +124,7 @@ public sealed class SplitFedLlmAlgorithm : IFederatedAlgorithm, IValidationEvalu
             var link = outcome.Link;
             var r = turn.Result;
             var metrics = new ClientRoundMetrics(round, outcome.ClientId, r.Examples, r.Steps, r.MeanLoss, link.Down, link.Up,
-                link.DownByKind, link.UpByKind, r.ClientFlops, outcome.Seconds - r.ServerSeconds);
+                link.DownByKind, link.UpByKind, r.ClientFlops, batched?.Contains(outcome.ClientId) == true ? r.ClientSeconds : outcome.Seconds - r.ServerSeconds); // a group's client time is shared by its clients
             finished.Add(metrics);
             reports.Finished(metrics);
             serverSeconds += r.ServerSeconds;
@@ -143,6 +158,21 @@ public sealed class SplitFedLlmAlgorithm : IFederatedAlgorithm, IValidationEvalu
         var indices = _env.Partition.ClientIndices[task.ClientId];
         var (result, upload) = _trainer.Train(task.Round, task.ClientId, current, _steps.StepsFor(indices.Length), task.Link, ct);
         return new Turn(result, exchange ? upload : null, indices.Length);
+    }
+
+    /// <summary>The same turn, its client half trained with its batched group (issue 16): the payloads are the same, counted on the client's link.</summary>
+    private Turn RunTurnInGroup(BatchedSplitRound batched, ClientTask task, Payload? broadcast, CancellationToken ct)
+    {
+        if (broadcast is not null)
+        {
+            task.Link.Received(broadcast);
+        }
+        var (result, state) = batched.Take(task.ClientId, task.Link, ct);
+        using (state)
+        {
+            var upload = state is null ? null : task.Link.Sent(state.Serialize());
+            return new Turn(result, upload, _env.Partition.ClientIndices[task.ClientId].Length);
+        }
     }
 
     public EvalMetrics Evaluate(CancellationToken ct) => Evaluator.Evaluate(_env, _env.Test, ct);

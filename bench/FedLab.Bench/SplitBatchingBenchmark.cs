@@ -1,0 +1,64 @@
+using System.Globalization;
+using FedLab.Engine.Federation;
+using FedLab.Engine.Frameworks.SplitFedLlm;
+using FedLab.Engine.Runs;
+
+namespace FedLab.Bench;
+
+/// <summary>
+/// Issue 16, SplitFed's client half batched: one SplitFed round (training, per-batch payloads, server steps and
+/// aggregation; not evaluation) with its clients one by one against in batched groups, interleaved, the best of two:
+///   batched/sequential round time, splitfed, MODEL, N clients = X
+/// MiniLM (LoRA r=8 on q and v below and above the cut at 3) for 5 and 20 clients, and the tiny test model for 20.
+/// The server part still steps once per client per batch in both; only the client-side bottom is batched.
+/// </summary>
+internal static class SplitBatchingBenchmark
+{
+    public static void Run(TextWriter output)
+    {
+        foreach (var (model, clients, steps, tokens) in new[] { ("minilm-l6", 5, 2, 64), ("minilm-l6", 20, 1, 64), ("tiny", 20, 2, 64) })
+        {
+            var spec = new RunSpec
+            {
+                Name = "bench",
+                Model = model,
+                Dataset = new DatasetSpec { Name = "spam", MaxTokens = tokens, TestLimit = 16, ValidationFraction = 0 },
+                Partition = new PartitionSpec { Kind = PartitionMethod.Iid, Clients = clients },
+                Framework = SplitFramework.Id,
+                Split = new SplitOptions { CutLayer = model == "tiny" ? 1 : 3, Variant = SplitVariant.SplitFed },
+                FineTune = new FineTuneSpec { Mode = FineTuneKind.Lora, Lora = new LoraSpec { Rank = 8, Alpha = 16, Targets = ["query", "value"] } },
+                Training = new TrainingSpec { Rounds = 1, LocalSteps = steps, BatchSize = 16, LearningRate = 0.002 },
+                Seed = 1,
+            };
+            var sequential = new List<double>();
+            var batched = new List<double>();
+            for (int r = 0; r < 2; r++)
+            {
+                sequential.Add(RoundSeconds(spec with { ClientBatching = new ClientBatchingSpec { Enabled = false } }));
+                batched.Add(RoundSeconds(spec with { ClientBatching = new ClientBatchingSpec { Enabled = true, MaxClientsPerGroup = 10 } }));
+            }
+            output.WriteLine(Inv($"splitfed round of {clients} clients x {steps} steps x 16 x {tokens} tokens, {model}, cut {spec.Split.CutLayer}: one by one {sequential.Min():F2} s, batched (groups of up to 10) {batched.Min():F2} s"));
+            output.WriteLine(Inv($"batched/sequential round time, splitfed, {model}, {clients} clients = {batched.Min() / sequential.Min():F3}"));
+        }
+    }
+
+    private static double RoundSeconds(RunSpec spec)
+    {
+        var result = new RunExecutor(new EngineOptions()).Execute(Guid.NewGuid(), spec, new NullSink(), CancellationToken.None);
+        if (result.Status != RunStatus.Finished)
+        {
+            throw new InvalidOperationException(result.Error);
+        }
+        var round = result.Rounds.Single(r => r.Round == 1);
+        return round.WallSeconds - round.EvalSeconds;
+    }
+
+    private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+
+    private sealed class NullSink : IRunEventSink
+    {
+        public void Publish(RunEvent runEvent)
+        {
+        }
+    }
+}
