@@ -30,35 +30,11 @@ internal static class SplitBatchingBenchmark
                 Training = new TrainingSpec { Rounds = 1, LocalSteps = steps, BatchSize = 16, LearningRate = 0.002 },
                 Seed = 1,
             };
-            var sequential = new List<double>();
-            var batched = new List<double>();
-            for (int r = 0; r < 2; r++)
-            {
-                sequential.Add(RoundSeconds(spec with { ClientBatching = new ClientBatchingSpec { Enabled = false } }));
-                batched.Add(RoundSeconds(spec with { ClientBatching = new ClientBatchingSpec { Enabled = true, MaxClientsPerGroup = 10 } }));
-            }
-            output.WriteLine(Inv($"splitfed round of {clients} clients x {steps} steps x 16 x {tokens} tokens, {model}, cut {spec.Split.CutLayer}: one by one {sequential.Min():F2} s, batched (groups of up to 10) {batched.Min():F2} s"));
-            output.WriteLine(Inv($"batched/sequential round time, splitfed, {model}, {clients} clients = {batched.Min() / sequential.Min():F3}"));
+            var (sequential, batched) = PerformanceBenchmark.BatchedAgainstSequential(spec);
+            output.WriteLine(Inv($"splitfed round of {clients} clients x {steps} steps x 16 x {tokens} tokens, {model}, cut {spec.Split.CutLayer}: one by one {sequential:F2} s, batched (groups of up to 10) {batched:F2} s"));
+            output.WriteLine(Inv($"batched/sequential round time, splitfed, {model}, {clients} clients = {batched / sequential:F3}"));
         }
-    }
-
-    private static double RoundSeconds(RunSpec spec)
-    {
-        var result = new RunExecutor(new EngineOptions()).Execute(Guid.NewGuid(), spec, new NullSink(), CancellationToken.None);
-        if (result.Status != RunStatus.Finished)
-        {
-            throw new InvalidOperationException(result.Error);
-        }
-        var round = result.Rounds.Single(r => r.Round == 1);
-        return round.WallSeconds - round.EvalSeconds;
     }
 
     private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
-
-    private sealed class NullSink : IRunEventSink
-    {
-        public void Publish(RunEvent runEvent)
-        {
-        }
-    }
 }
