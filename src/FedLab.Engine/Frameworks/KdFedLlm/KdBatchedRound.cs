@@ -59,6 +59,9 @@ internal sealed class KdBatchedRound : IDisposable
     /// <summary>Whether the client's phase 1 runs in a batched group (else one by one through the client program).</summary>
     public bool SharesInGroup(int client) => _shareGroupOf.ContainsKey(client);
 
+    /// <summary>The members of the client's phase 1 group (empty: it works alone).</summary>
+    public IReadOnlyList<int> ShareGroupOf(int client) => _shareGroupOf.TryGetValue(client, out var group) ? group : [];
+
     /// <summary>Whether the client's phase 2 runs in a batched group (after <see cref="PlanDistillation"/>).</summary>
     public bool DistilsInGroup(int client) => _distilGroupOf.ContainsKey(client);
 
