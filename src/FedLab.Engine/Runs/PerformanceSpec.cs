@@ -27,7 +27,7 @@ public sealed record EvaluationSpec
 /// <summary>Clients of a round trained together in one batched forward and backward pass (issue 16).</summary>
 public sealed record ClientBatchingSpec
 {
-    /// <summary>Train the clients of a round in groups (FedLLM with LoRA or full fine-tuning); false = one after another.</summary>
+    /// <summary>Train the clients of a round in groups (FedLLM and KD-FedLLM, with LoRA or full fine-tuning); false = one after another.</summary>
     public bool Enabled { get; init; } = true;
 
     /// <summary>At most this many clients in one batched group (memory grows with it: activations and one state per client).</summary>
