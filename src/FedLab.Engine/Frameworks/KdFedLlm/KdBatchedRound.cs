@@ -93,12 +93,15 @@ internal sealed class KdBatchedRound : IDisposable
         return (done.Flops, done.Seconds);
     }
 
-    /// <summary>Clients with the same key, in client order, up to the group limit per group; singletons are left out.</summary>
+    /// <summary>
+    /// Clients with the same key, in client order, up to the group limit per group; singletons and clients whose
+    /// architecture cannot be batched (<see cref="BatchedClientTrainer.Supports(RunEnvironment, SequenceClassifier)"/>) are left out.
+    /// </summary>
     private Dictionary<int, List<int>> Groups(IReadOnlyList<int> clients, Func<int, (string, int, int)> key)
     {
         var groups = new List<List<int>>();
         var open = new Dictionary<(string, int, int), List<int>>();
-        foreach (var client in clients)
+        foreach (var client in clients.Where(c => BatchedClientTrainer.Supports(_side.Env, _side.ArchitectureOf[c].Model)))
         {
             var k = key(client);
             if (!open.TryGetValue(k, out var group) || group.Count >= _maxPerGroup)
