@@ -23,21 +23,41 @@ public sealed record ClientJob(int ClientId, IReadOnlyList<int> Indices, int Ste
 /// Requires LoRA, or full fine-tuning of a classifier whose family applies per-client parameters (BERT); every client
 /// of a group takes the same number of steps with the same batch size.
 /// </summary>
-public sealed class BatchedClientTrainer(RunEnvironment env)
+/// <remarks>
+/// By default it trains the run's model; KD clients of another architecture pass their own model, trainable parameters
+/// and FLOP model (as with <see cref="LocalTrainer"/>).
+/// </remarks>
+public sealed class BatchedClientTrainer(RunEnvironment env, SequenceClassifier model, IReadOnlyList<(string Name, Parameter Parameter)> trainable, FlopModel flops)
 {
+    public BatchedClientTrainer(RunEnvironment env)
+        : this(env, env.Model, env.Trainable, env.Flops)
+    {
+    }
+
     /// <summary>Whether this run's fine-tuning can be batched across clients (else its clients train one after another).</summary>
-    public static bool Supports(RunEnvironment env) => env.Mode switch
+    public static bool Supports(RunEnvironment env) => Supports(env, env.Model);
+
+    /// <summary>Whether <paramref name="model"/> (the run's, or a KD client architecture's) can train in batched groups.</summary>
+    public static bool Supports(RunEnvironment env, SequenceClassifier model) => env.Mode switch
     {
         FineTuneMode.Lora => env.Lora is not null,
-        FineTuneMode.Full => env.Generative is null && env.Model.Backbone.AppliesPerClientParameters,
+        FineTuneMode.Full => env.Generative is null && model.Backbone.AppliesPerClientParameters,
         _ => false,
     };
 
     /// <summary>Trains <paramref name="jobs"/> from <paramref name="start"/>; per job, in order, its result and final state.</summary>
     public IReadOnlyList<(LocalTrainingResult Result, TrainableState State)> Train(
-        IReadOnlyList<ClientJob> jobs, TrainableState start, TrainableState? proxReference, double proxMu, CancellationToken ct)
+        IReadOnlyList<ClientJob> jobs, TrainableState start, TrainableState? proxReference, double proxMu, CancellationToken ct) =>
+        Train(jobs, [start], proxReference, proxMu, ct);
+
+    /// <summary>
+    /// Trains <paramref name="jobs"/>, each from its own start state (KD clients keep their own models), or all from
+    /// one when <paramref name="starts"/> holds one; per job, in order, its result and final state.
+    /// </summary>
+    public IReadOnlyList<(LocalTrainingResult Result, TrainableState State)> Train(
+        IReadOnlyList<ClientJob> jobs, IReadOnlyList<TrainableState> starts, TrainableState? proxReference, double proxMu, CancellationToken ct)
     {
-        if (!Supports(env))
+        if (!Supports(env, model))
         {
             throw new InvalidOperationException("batched client training needs LoRA, or full fine-tuning of a classifier whose model family applies per-client parameters (BERT)");
         }
@@ -53,19 +73,25 @@ public sealed class BatchedClientTrainer(RunEnvironment env)
         random.manual_seed(jobs[0].Seed);
         var cursors = jobs.Select(j => new BatchCursor(j.Indices, t.BatchSize, j.Seed)).ToArray();
 
-        // One stacked parameter [g, ...] per trainable tensor, every client starting from the same state.
-        var names = env.Trainable.Select(p => p.Name).ToList();
-        if (!names.SequenceEqual(start.Tensors.Select(s => s.Key)))
+        // One stacked parameter [g, ...] per trainable tensor: every client from the same state, or each from its own.
+        var names = trainable.Select(p => p.Name).ToList();
+        if (starts.Count != 1 && starts.Count != g)
         {
-            throw new ArgumentException("the start state must hold the run's trainable tensors in their order", nameof(start));
+            throw new ArgumentException("give one start state for all jobs or one per job", nameof(starts));
+        }
+        if (starts.Any(start => !names.SequenceEqual(start.Tensors.Select(s => s.Key))))
+        {
+            throw new ArgumentException("the start state must hold the run's trainable tensors in their order", nameof(starts));
         }
         var stacked = new List<Parameter>(names.Count);
         using (no_grad())
         using (NewDisposeScope())
         {
-            foreach (var (name, value) in start.Tensors)
+            for (int i = 0; i < names.Count; i++)
             {
-                var parameter = new Parameter(value.unsqueeze(0).expand(Shape(g, value)).contiguous(), requires_grad: true);
+                var value = starts[0].Tensors[i].Value;
+                var initial = starts.Count == 1 ? value.unsqueeze(0).expand(Shape(g, value)).contiguous() : stack(starts.Select(s => s.Tensors[i].Value).ToArray());
+                var parameter = new Parameter(initial, requires_grad: true);
                 stacked.Add((Parameter)parameter.DetachFromDisposeScope());
             }
         }
@@ -100,16 +126,16 @@ public sealed class BatchedClientTrainer(RunEnvironment env)
         double dropout = env.Lora?.Dropout ?? 0;
         var headWeight = byName["head.dense.weight"];
         var headBias = byName["head.dense.bias"];
-        var pooling = env.Model.Backbone.Pooling;
+        var pooling = model.Backbone.Pooling;
 
         var lossSums = new double[g];
-        double flopsPerClient = 0;
+        var flopsOf = new double[g];
         PerClientModel? perClientModel = null;
         try
         {
             if (env.Mode == FineTuneMode.Full)
             {
-                perClientModel = PerClientModel.Register(env.Model, byName, g);
+                perClientModel = PerClientModel.Register(model, byName, g);
             }
             foreach (var (path, linear) in linears)
             {
@@ -118,7 +144,7 @@ public sealed class BatchedClientTrainer(RunEnvironment env)
                 linear.AdapterOverride = x =>
                 {
                     var shape = x.shape;
-                    using var dropped = dropout > 0 ? nn.functional.dropout(x, dropout, env.Model.training) : x.alias();
+                    using var dropped = dropout > 0 ? nn.functional.dropout(x, dropout, model.training) : x.alias();
                     using var grouped = dropped.reshape(g, -1, shape[^1]);
                     using var down = grouped.bmm(a.transpose(1, 2));
                     using var up = down.bmm(b.transpose(1, 2));
@@ -129,7 +155,7 @@ public sealed class BatchedClientTrainer(RunEnvironment env)
                 };
             }
             using var optimizer = optim.AdamW(stacked, t.LearningRate, weight_decay: t.WeightDecay);
-            env.Model.train();
+            model.train();
             var all = new int[g * batchSize];
             for (int step = 0; step < steps; step++)
             {
@@ -141,7 +167,7 @@ public sealed class BatchedClientTrainer(RunEnvironment env)
                 using var scope = NewDisposeScope();
                 var data = env.Train.MakeBatch(all, env.Device);
                 optimizer.zero_grad();
-                var hidden = env.Model.Encode(data.InputIds, data.AttentionMask);
+                var hidden = model.Encode(data.InputIds, data.AttentionMask);
                 var pooled = pooling == SequencePooling.LastToken
                     ? ClassificationHead.LastTokenPool(hidden, data.AttentionMask)
                     : ClassificationHead.MeanPool(hidden, data.AttentionMask);
@@ -165,14 +191,14 @@ public sealed class BatchedClientTrainer(RunEnvironment env)
                 loss.backward();
                 optimizer.step();
                 // Each client's FLOPs as if trained alone on its own batch (padded to its own longest example).
-                foreach (var (job, c) in jobs.Select((j, c) => (j, c)))
+                for (int c = 0; c < g; c++)
                 {
                     int tokens = 0;
                     foreach (var i in all.AsSpan(c * batchSize, batchSize))
                     {
                         tokens = Math.Max(tokens, env.Train.Ids[i].Length);
                     }
-                    flopsPerClient += env.Flops.TrainStep(batchSize, tokens, 0, env.Model.NumLayers, includeHead: true);
+                    flopsOf[c] += flops.TrainStep(batchSize, tokens, 0, model.NumLayers, includeHead: true);
                 }
             }
         }
@@ -193,7 +219,7 @@ public sealed class BatchedClientTrainer(RunEnvironment env)
             for (int c = 0; c < g; c++)
             {
                 var tensors = names.Select((n, i) => new KeyValuePair<string, Tensor>(n, stacked[i][c].clone().DetachFromDisposeScope())).ToList();
-                var result = new LocalTrainingResult(steps * batchSize, steps, steps == 0 ? 0 : lossSums[c] / steps, flopsPerClient / g, seconds / g);
+                var result = new LocalTrainingResult(steps * batchSize, steps, steps == 0 ? 0 : lossSums[c] / steps, flopsOf[c], seconds / g);
                 results.Add((result, TrainableState.FromTensors(tensors)));
             }
         }
@@ -205,7 +231,7 @@ public sealed class BatchedClientTrainer(RunEnvironment env)
     /// <summary>The model's adapted linear layers with their module paths (the prefix of their adapter's parameter names).</summary>
     private IEnumerable<(string Path, AdaptableLinear Linear)> AdaptedLinears()
     {
-        foreach (var (name, module) in env.Model.named_modules())
+        foreach (var (name, module) in model.named_modules())
         {
             if (module is AdaptableLinear { HasAdapter: true } linear)
             {

@@ -27,7 +27,7 @@ public sealed record EngineOptions
     public IClientRunner ClientRunner { get; init; } = InProcessClientRunner.Instance;
 
     /// <summary>
-    /// Train a round's clients together in batched groups (FedLLM with LoRA) when the spec does not say
+    /// Train a round's clients together in batched groups (FedLLM and KD-FedLLM) when the spec does not say
     /// (<see cref="Runs.RunSpec.ClientBatching"/>). Null (the default): on where it is faster, which is on a CUDA
     /// device; off on the CPU, where it measured slower for 5 and 20 clients (docs/performance.md).
     /// </summary>

@@ -28,8 +28,8 @@ public sealed record EvaluationSpec
 public sealed record ClientBatchingSpec
 {
     /// <summary>
-    /// Train the clients of a round in groups (FedLLM with LoRA or full fine-tuning; SplitFed's client half, whose server
-    /// part then sees the group's batches in lockstep order); false = one after another.
+    /// Train the clients of a round in groups (FedLLM and KD-FedLLM with LoRA or full fine-tuning; SplitFed's client half,
+    /// whose server part then sees the group's batches in lockstep order); false = one after another.
     /// </summary>
     public bool Enabled { get; init; } = true;
 

@@ -37,12 +37,14 @@ public sealed class KdFedLlmAlgorithm : IFederatedAlgorithm, IClientModelEvaluat
     private readonly Distiller _distiller;
     private readonly KdClientProgram _clients;
     private readonly IRemoteSession? _remote;
+    private readonly (bool On, int MaxPerGroup) _batching;
 
     private readonly RoundExtras _extras;
 
     /// <param name="remote">A session with remote clients (a cluster), or null when clients run in this process.</param>
     /// <param name="extras">The run's open-set round metrics (ε when the consensus is private).</param>
-    public KdFedLlmAlgorithm(RunEnvironment env, ModelStore models, IClientRunner? runner = null, IRemoteSession? remote = null, RoundExtras? extras = null)
+    /// <param name="engine">The engine's batching default (issue 16); null = the spec alone decides.</param>
+    public KdFedLlmAlgorithm(RunEnvironment env, ModelStore models, IClientRunner? runner = null, IRemoteSession? remote = null, RoundExtras? extras = null, EngineOptions? engine = null)
     {
         _env = env;
         _extras = extras ?? new RoundExtras();
@@ -59,6 +61,8 @@ public sealed class KdFedLlmAlgorithm : IFederatedAlgorithm, IClientModelEvaluat
         _evaluations = new ClientEvaluations(clients, env.Test.Count); // last: nothing after it can throw
         _clients = new KdClientProgram(_side, _states);
         _remote = remote;
+        // Batched groups train on this process's models; remote clients train one by one on their workers.
+        _batching = remote is null && KdBatchedRound.Supports(env) ? BatchedRound.Setting(env, engine ?? new EngineOptions { Models = models }) : (false, 0);
     }
 
     /// <summary>Distinct client architectures (frozen bases) held, the run's own included.</summary>
@@ -86,7 +90,8 @@ public sealed class KdFedLlmAlgorithm : IFederatedAlgorithm, IClientModelEvaluat
         var trained = new Dictionary<int, ClientOutcome<PhaseOne>>();
         // A remote client is handed its own state, serialised here on the run's thread (the runner may call clients in parallel).
         var held = _remote is null ? null : clients.ToDictionary(c => c, c => _states[c]?.Serialize().Bytes ?? []);
-        _runner.Run(round, clients, (task, token) => TrainAndShare(task, held, token), outcome =>
+        using var batched = _batching.On ? new KdBatchedRound(_side, _states, round, clients, _batching.MaxPerGroup) : null;
+        _runner.Run(round, clients, (task, token) => batched?.SharesInGroup(task.ClientId) == true ? ShareInGroup(batched, task, token) : TrainAndShare(task, held, token), outcome =>
         {
             if (outcome.Failure is { } failure)
             {
@@ -127,12 +132,14 @@ public sealed class KdFedLlmAlgorithm : IFederatedAlgorithm, IClientModelEvaluat
 
         // Phase 2: the consensus comes down; clients distil towards it, then their own models are evaluated.
         var second = clients.Where(trained.ContainsKey).ToList();
-        _runner.Run(round, second, (task, token) => Distil(task, consensus, token), outcome =>
+        batched?.PlanDistillation(_kd.DistillationSteps == 0 ? [] : second);
+        _runner.Run(round, second, (task, token) => batched?.DistilsInGroup(task.ClientId) == true ? DistilInGroup(batched, task, consensus, token) : Distil(task, consensus, token), outcome =>
         {
             var first = trained[outcome.ClientId];
             var down = TrafficMeter.Sum([first.Link.DownByKind, outcome.Link.DownByKind]);
             var up = TrafficMeter.Sum([first.Link.UpByKind, outcome.Link.UpByKind]);
-            double seconds = first.Seconds + outcome.Seconds;
+            // A batched group's time is shared by its members (the runner timed the member that ran the group).
+            double seconds = (first.Result?.SharedSeconds ?? first.Seconds) + (outcome.Result?.SharedSeconds ?? outcome.Seconds);
             if (outcome.Failure is { } failure)
             {
                 Fail(failure with { BytesDownByKind = down, BytesUpByKind = up, Seconds = seconds });
@@ -145,17 +152,21 @@ public sealed class KdFedLlmAlgorithm : IFederatedAlgorithm, IClientModelEvaluat
             var evaluation = _evaluations[outcome.ClientId] = Evaluator.Evaluate(_env, architecture.Model, _env.Test, ct);
             var local = first.Result!.Training;
             var metrics = new ClientRoundMetrics(round, outcome.ClientId, local.Examples, local.Steps, local.MeanLoss, down.Values.Sum(), up.Values.Sum(),
-                down, up, first.Result.Flops + outcome.Result, seconds, evaluation.Accuracy);
+                down, up, first.Result.Flops + outcome.Result!.Flops, seconds, evaluation.Accuracy);
             finished.Add(metrics);
             reports.Finished(metrics);
         }, ct);
         return new RoundOutcome(finished, serverClock.Elapsed.TotalSeconds, failed, ServerCost.Extra(serverFlops));
     }
 
-    private sealed record PhaseOne(Payload Upload, ClientProgramResult Training, int Examples) : IClientWorkload
+    /// <param name="SharedSeconds">In a batched group: the client's share of the group's seconds; else null (the runner's time).</param>
+    private sealed record PhaseOne(Payload Upload, ClientProgramResult Training, int Examples, double? SharedSeconds = null) : IClientWorkload
     {
         public double Flops => Training.Flops;
     }
+
+    /// <summary>Phase 2's result: the FLOPs spent (not a workload the availability model times: phase 1 is).</summary>
+    private sealed record PhaseTwo(double Flops, double? SharedSeconds = null);
 
     /// <summary>
     /// Phase 1 of a client (<see cref="KdClientProgram"/>, here or on a worker): load its own state, train on its data,
@@ -169,16 +180,30 @@ public sealed class KdFedLlmAlgorithm : IFederatedAlgorithm, IClientModelEvaluat
         return new PhaseOne(task.Link.Sent(reply.Payloads[0]), reply.Result!, _env.Partition.ClientIndices[client].Length);
     }
 
+    /// <summary>The same phase 1, the client's training and public-set pass done with its batched group (issue 16).</summary>
+    private PhaseOne ShareInGroup(KdBatchedRound batched, ClientTask task, CancellationToken ct)
+    {
+        var (upload, result) = batched.Share(task.ClientId, ct);
+        return new PhaseOne(task.Link.Sent(upload), result, _env.Partition.ClientIndices[task.ClientId].Length, result.Seconds);
+    }
+
     /// <summary>Phase 2 of a client: receive the consensus and distil towards it; returns the FLOPs spent.</summary>
-    private double Distil(ClientTask task, Payload consensus, CancellationToken ct)
+    private PhaseTwo Distil(ClientTask task, Payload consensus, CancellationToken ct)
     {
         var call = new ClientCall(KdClientProgram.Name, KdClientProgram.Distil, task.Round, task.ClientId, _kd.DistillationSteps == 0 ? [] : [task.Link.Received(consensus)]);
         if (_remote is null)
         {
-            return _clients.Handle(call, ct).Result!.Flops;
+            return new PhaseTwo(_clients.Handle(call, ct).Result!.Flops);
         }
         var reply = _remote.Call(call with { Side = [] }, ct);
-        return reply.Result!.Flops + Mirror(task.ClientId, reply.Side!);
+        return new PhaseTwo(reply.Result!.Flops + Mirror(task.ClientId, reply.Side!));
+    }
+
+    /// <summary>The same phase 2, distilled with the client's batched group (issue 16).</summary>
+    private PhaseTwo DistilInGroup(KdBatchedRound batched, ClientTask task, Payload consensus, CancellationToken ct)
+    {
+        var (flops, seconds) = batched.Distil(task.ClientId, task.Link.Received(consensus), ct);
+        return new PhaseTwo(flops, seconds);
     }
 
     /// <summary>Keeps the coordinator's copy of a remote client's own state (phase 2 runs off the run's thread: decode on it).</summary>

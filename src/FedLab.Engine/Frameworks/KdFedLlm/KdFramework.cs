@@ -33,5 +33,5 @@ public sealed class KdFramework : FrameworkDescriptor, IBuiltInOptions
     public override IEnumerable<SpecError> Validate(RunSpec spec, FrameworkValidation context) => KdOptionsRules.Validate(spec, context.Dataset);
 
     public override IFederatedAlgorithm Create(FrameworkContext context) =>
-        new KdFedLlmAlgorithm(context.Environment, context.Engine.Models, context.ClientRunner, context.OpenRemote(), context.Extras);
+        new KdFedLlmAlgorithm(context.Environment, context.Engine.Models, context.ClientRunner, context.OpenRemote(), context.Extras, context.Engine);
 }
