@@ -37,11 +37,14 @@ public sealed class BatchedClientTrainer(RunEnvironment env, SequenceClassifier 
     /// <summary>Whether this run's fine-tuning can be batched across clients (else its clients train one after another).</summary>
     public static bool Supports(RunEnvironment env) => Supports(env, env.Model);
 
-    /// <summary>Whether <paramref name="model"/> (the run's, or a KD client architecture's) can train in batched groups.</summary>
-    public static bool Supports(RunEnvironment env, SequenceClassifier model) => env.Mode switch
+    /// <summary>
+    /// Whether <paramref name="model"/> (the run's, or a KD client architecture's) can train in batched groups. A generative
+    /// run (next-token loss over the vocabulary, no classification head) trains its clients one by one.
+    /// </summary>
+    public static bool Supports(RunEnvironment env, SequenceClassifier model) => env.Generative is null && env.Mode switch
     {
         FineTuneMode.Lora => env.Lora is not null,
-        FineTuneMode.Full => env.Generative is null && model.Backbone.AppliesPerClientParameters,
+        FineTuneMode.Full => model.Backbone.AppliesPerClientParameters,
         _ => false,
     };
 

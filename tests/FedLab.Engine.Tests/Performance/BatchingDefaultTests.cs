@@ -42,4 +42,14 @@ public sealed class BatchingDefaultTests
         var specOff = new RunExecutor(engine).Execute(Guid.NewGuid(), spec with { ClientBatching = new ClientBatchingSpec { Enabled = false } }, new RecordingSink(), CancellationToken.None);
         Assert.Equal(TinySpecs.Run(spec).ClientRounds.Select(c => c.TrainLoss), specOff.ClientRounds.Select(c => c.TrainLoss));
     }
+
+    [Fact]
+    public void AGenerativeRunWithBatchingAsked_TrainsItsClientsOneByOne()
+    {
+        var spec = Tasks.Generative.GenerativeSpecs.FedLlm(FedLab.Tests.Shared.TinyDecoders.Llama, clients: 2, rounds: 1);
+        var asked = TinySpecs.Run(spec with { ClientBatching = new ClientBatchingSpec { Enabled = true } });
+        var off = TinySpecs.Run(spec with { ClientBatching = new ClientBatchingSpec { Enabled = false } });
+        Assert.True(asked.Status == RunStatus.Finished, asked.Error);
+        Assert.Equal(off.ClientRounds.Select(c => c.TrainLoss), asked.ClientRounds.Select(c => c.TrainLoss));
+    }
 }
