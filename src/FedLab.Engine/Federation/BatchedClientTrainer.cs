@@ -144,18 +144,7 @@ public sealed class BatchedClientTrainer(RunEnvironment env, SequenceClassifier 
             {
                 var a = byName[path + ".lora_A.weight"]; // [g, r, in]
                 var b = byName[path + ".lora_B.weight"]; // [g, out, r]
-                linear.AdapterOverride = x =>
-                {
-                    var shape = x.shape;
-                    using var dropped = dropout > 0 ? nn.functional.dropout(x, dropout, model.training) : x.alias();
-                    using var grouped = dropped.reshape(g, -1, shape[^1]);
-                    using var down = grouped.bmm(a.transpose(1, 2));
-                    using var up = down.bmm(b.transpose(1, 2));
-                    var outShape = shape.ToArray();
-                    outShape[^1] = up.shape[^1];
-                    using var flat = up.reshape(outShape);
-                    return flat.mul(scaling);
-                };
+                linear.AdapterOverride = StackedLora.Override(a, b, g, scaling, dropout, model);
             }
             using var optimizer = optim.AdamW(stacked, t.LearningRate, weight_decay: t.WeightDecay);
             model.train();

@@ -49,18 +49,7 @@ internal sealed class PerClientForward : IDisposable
                 }
                 var b = stacked[path + ".lora_B.weight"];
                 _linears.Add(linear);
-                linear.AdapterOverride = x =>
-                {
-                    var shape = x.shape;
-                    using var dropped = dropout > 0 ? nn.functional.dropout(x, dropout, model.training) : x.alias();
-                    using var grouped = dropped.reshape(clients, -1, shape[^1]);
-                    using var down = grouped.bmm(a.transpose(1, 2)); // [g, rows, r]
-                    using var up = down.bmm(b.transpose(1, 2));      // [g, rows, out]
-                    var outShape = shape.ToArray();
-                    outShape[^1] = up.shape[^1];
-                    using var flat = up.reshape(outShape);
-                    return flat.mul(scaling);
-                };
+                linear.AdapterOverride = StackedLora.Override(a, b, clients, scaling, dropout, model);
             }
             if (_linears.Count * 2 + 2 != stacked.Count)
             {
