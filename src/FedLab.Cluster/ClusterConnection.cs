@@ -120,6 +120,28 @@ public sealed class ClusterConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Those of <paramref name="workers"/> whose client host answers from the worker itself. Orleans honours the placement
+    /// hint only once the placing silo knows the worker's grain types, which can take seconds after a worker joins; until
+    /// then a host for it is placed elsewhere (and goes away again). Such a worker is not used yet.
+    /// </summary>
+    public async Task<IReadOnlyList<SiloAddress>> AtHomeAsync(IReadOnlyList<SiloAddress> workers)
+    {
+        var answers = await Task.WhenAll(workers.Select(async silo =>
+        {
+            try
+            {
+                var info = await OnWorker(silo, g => g.Describe()).WaitAsync(MembershipQueryTimeout);
+                return info.Silo == silo.ToParsableString() ? silo : null;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                return null; // unreachable now: asked again at the next round
+            }
+        }));
+        return answers.OfType<SiloAddress>().ToList();
+    }
+
     /// <summary>Every active worker's self-description; a worker that does not answer within the timeout is listed as unreachable.</summary>
     public async Task<IReadOnlyList<(SiloAddress Silo, WorkerInfo? Info, string? Problem)>> DescribeWorkersAsync(TimeSpan timeout)
     {

@@ -67,6 +67,7 @@ public sealed class LocalWorkers : IAsyncDisposable
             settings.GatewayPorts = workers._workers.Take(Math.Clamp(gateways, 1, count)).Select(w => w.GatewayPort).ToArray();
             workers.Connection = await ClusterConnection.ConnectAsync(settings, cts.Token);
             await workers.WaitForMembersAsync(count, cts.Token);
+            await workers.WaitForHomesAsync(count, cts.Token);
             return workers;
         }
         catch (OperationCanceledException)
@@ -136,6 +137,15 @@ public sealed class LocalWorkers : IAsyncDisposable
         while ((await Connection.ActiveWorkersAsync()).Count != count)
         {
             await Task.Delay(100, ct); // polling the membership table: there is no event to await from a client
+        }
+    }
+
+    /// <summary>Waits until <paramref name="count"/> workers' client hosts answer from their own worker (see <see cref="ClusterConnection.AtHomeAsync"/>).</summary>
+    public async Task WaitForHomesAsync(int count, CancellationToken ct)
+    {
+        while ((await Connection.AtHomeAsync(await Connection.ActiveWorkersAsync())).Count < count)
+        {
+            await Task.Delay(200, ct);
         }
     }
 

@@ -30,6 +30,7 @@ internal sealed class OrleansSession : IRemoteSession
     private readonly HashSet<SiloAddress> _opened = [];
     private readonly Dictionary<int, long> _sequence = [];
     private readonly HashSet<SiloAddress> _lost = [];
+    private readonly HashSet<SiloAddress> _home = [];
     private readonly List<string> _order = [];
     private List<SiloAddress> _workers = [];
     private int _round = -1;
@@ -86,13 +87,21 @@ internal sealed class OrleansSession : IRemoteSession
             }
         }
         var active = _cluster.ActiveWorkersAsync().GetAwaiter().GetResult();
+        List<SiloAddress> unchecked_;
         lock (_gate)
         {
+            unchecked_ = active.Where(s => !_lost.Contains(s) && !_home.Contains(s)).ToList();
+        }
+        var home = _cluster.AtHomeAsync(unchecked_).GetAwaiter().GetResult();
+        lock (_gate)
+        {
+            _home.UnionWith(home);
             _round = round;
             _assigned.Clear();
             _roundPayload = _roundMessage = 0;
             _roundResends = 0;
-            _workers = active.Where(s => !_lost.Contains(s)).ToList();
+            // A worker whose client host Orleans does not yet place on it (it joined moments ago) waits for a later round.
+            _workers = active.Where(s => !_lost.Contains(s) && _home.Contains(s)).ToList();
             return _workers.Count;
         }
     }
@@ -242,10 +251,15 @@ internal sealed class OrleansSession : IRemoteSession
     }
 
     /// <summary>Copies of one call sent after the first (a lost gateway, a refused copy).</summary>
-    private const int MaxResends = 3;
+    private const int MaxResends = 10;
 
-    /// <summary>Refused by the client or a gateway without reaching the worker (no live connection yet): safe and cheap to send again.</summary>
-    private static bool Refused(Exception ex) => ex is OrleansMessageRejectionException or SiloUnavailableException || ex.InnerException is { } inner && Refused(inner);
+    /// <summary>
+    /// Refused without the worker doing it: by the client or a gateway (no live connection yet), or by a client host that
+    /// Orleans placed on another silo (<see cref="WorkerGoneException"/>: its worker died, or it joined so recently that
+    /// the placement hint was not yet honoured). Safe and cheap to send again; a dead worker ends the call through the
+    /// membership, or after <see cref="MaxResends"/> copies.
+    /// </summary>
+    private static bool Refused(Exception ex) => ex is OrleansMessageRejectionException or SiloUnavailableException or WorkerGoneException || ex.InnerException is { } inner && Refused(inner);
 
     /// <summary>Moves a client whose worker was lost to another worker of the round (the retry option).</summary>
     public bool Reassign(int client)
@@ -345,6 +359,7 @@ internal sealed class OrleansSession : IRemoteSession
     private static bool Lost(Exception ex) => ex switch
     {
         WorkerLostException => true,
+        WorkerGoneException => true,
         TimeoutException => true,
         SiloUnavailableException => true,
         OrleansMessageRejectionException => true,
